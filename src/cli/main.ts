@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+/** The `replaylab` command line. Exit codes: 0 done, 2 bad input or usage, 1 a bug. */
+import { readFileSync } from 'node:fs';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { InputError } from '../data/index.js';
+import { aggregateCommand } from './data-aggregate.js';
+import { generateCommand } from './data-generate.js';
+import { inspectCommand } from './data-inspect.js';
+import { withDataOptions } from './data-options.js';
+
+const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+class UsageError extends InputError {}
+
+/** Every command with its one-line description, for the top-level help. */
+const COMMAND_SUMMARY: readonly (readonly [string, string])[] = [
+  ['data inspect <paths..>', 'format, interval, rows, time range, gaps, bad rows'],
+  ['data generate --out DIR', 'write a seeded synthetic market in Binance format'],
+  ['data aggregate <trades..>', 'build candles from trades, write a kline CSV'],
+];
+
+function commandEpilogue(): string {
+  const width = Math.max(...COMMAND_SUMMARY.map(([name]) => name.length));
+  const lines = COMMAND_SUMMARY.map(([name, text]) => `  replaylab ${name.padEnd(width)}  ${text}`);
+  return ['All commands:', ...lines, '', "Run 'replaylab <command> --help' for its options.", 'Exit codes: 0 done, 2 bad input or usage, 1 internal error.'].join('\n');
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const cli = yargs(argv)
+    .scriptName('replaylab')
+    .usage('$0 <command> [options]\n\nReplay historical markets for RL trading agents, and compare them.')
+    .command('data', 'Market data: inspect files and datasets, generate a synthetic market, build candles from trades', (y) =>
+      withDataOptions(aggregateCommand(generateCommand(inspectCommand(y))))
+        .demandCommand(1, 'name a data command: inspect, generate or aggregate')
+        .strict(),
+    )
+    .demandCommand(1, 'name a command')
+    .epilogue(commandEpilogue())
+    .strict()
+    .recommendCommands()
+    .version(packageJson.version)
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .fail((message, error) => {
+      if (error !== undefined && error !== null) throw error;
+      throw new UsageError(`${message}\nRun 'replaylab --help' for usage.`);
+    })
+    .exitProcess(false);
+  try {
+    await cli.parseAsync();
+    return 0;
+  } catch (error) {
+    if (error instanceof InputError) {
+      process.stderr.write(`replaylab: ${error.message}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`replaylab: internal error: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(hideBin(process.argv));

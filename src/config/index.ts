@@ -1,0 +1,2 @@
+export { DatasetManifestSchema, type DatasetManifest, type DatasetManifestInput } from './dataset-manifest.js';
+export { Rng } from './random.js';

@@ -1,0 +1,81 @@
+/**
+ * The run's seeded random number generator: xoroshiro128+ from pure-rand. Every random choice in
+ * replaylab draws from an `Rng` passed to it explicitly; `fork()` gives an independent stream
+ * (a jump of 2^64 steps) so that adding draws in one component never shifts another's.
+ */
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+
+type Generator = ReturnType<typeof xoroshiro128plus>;
+
+
+export class Rng {
+  readonly seed: number;
+  private generator: Generator;
+  private spareNormal: number | undefined;
+
+  constructor(seed: number, generator?: Generator) {
+    if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
+    this.seed = seed;
+    this.generator = generator ?? xoroshiro128plus((seed ^ Math.floor(seed / 4_294_967_296)) | 0);
+  }
+
+  /**
+   * An independent stream: the child continues from this generator's state and this generator
+   * jumps 2^64 steps ahead, so successive forks never overlap.
+   */
+  fork(): Rng {
+    const child = new Rng(this.seed, this.generator.clone());
+    this.generator.jump();
+    return child;
+  }
+
+  /** Uniform in [0, 1) with 53 random bits. */
+  next(): number {
+    const high = this.generator.next() >>> 5; // 27 bits
+    const low = this.generator.next() >>> 6; // 26 bits
+    return (high * 67_108_864 + low) / 9_007_199_254_740_992;
+  }
+
+  /** Uniform integer in [min, max]. */
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+
+  /** Standard normal (Marsaglia polar method). */
+  normal(): number {
+    if (this.spareNormal !== undefined) {
+      const value = this.spareNormal;
+      this.spareNormal = undefined;
+      return value;
+    }
+    let u: number;
+    let v: number;
+    let s: number;
+    do {
+      u = this.next() * 2 - 1;
+      v = this.next() * 2 - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const factor = Math.sqrt((-2 * Math.log(s)) / s);
+    this.spareNormal = v * factor;
+    return u * factor;
+  }
+
+  /** Exponential with the given mean. */
+  exponential(mean: number): number {
+    return -Math.log(1 - this.next()) * mean;
+  }
+
+  /** Poisson-distributed count (Knuth for small means, normal approximation above 30). */
+  poisson(mean: number): number {
+    if (mean > 30) return Math.max(0, Math.round(mean + Math.sqrt(mean) * this.normal()));
+    const limit = Math.exp(-mean);
+    let k = 0;
+    let p = this.next();
+    while (p > limit) {
+      k++;
+      p *= this.next();
+    }
+    return k;
+  }
+}

@@ -1,0 +1,420 @@
+/**
+ * Streams a CSV file through papaparse (fast mode, one chunk of rows at a time) into the columnar
+ * store, validating every row. Files of any size: nothing holds the whole text in memory.
+ */
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import Papa from 'papaparse';
+import { CANDLE_COLUMNS, TRADE_COLUMNS, TableBuilder, type CandleTable, type TradeTable } from './columns.js';
+import { DataError, InputError, formatDataError } from './errors.js';
+import { SNIFF_SIZE, detectLayout, type DataKind, type FileLayout, type FormatName } from './formats.js';
+import { epochToMs, epochUnitOf, formatIsoTime, parseIsoTime, type EpochUnit } from './time.js';
+
+/** Bump when parsing changes what lands in the columns: it invalidates every cache file. */
+export const PARSER_VERSION = 1;
+
+export type BadRowPolicy = 'error' | 'skip';
+
+export interface LoadOptions {
+  /** `error` (default) stops at the first bad row; `skip` leaves bad rows out and counts them. */
+  readonly onBadRow?: BadRowPolicy;
+  /** What the caller wants from the file; a file of the other kind is an error. */
+  readonly expect?: DataKind;
+}
+
+/** A row left out under `--on-bad-row skip`. */
+export interface BadRowSample {
+  readonly line: number;
+  readonly message: string;
+}
+
+interface ParsedBase {
+  readonly file: string;
+  readonly format: FormatName;
+  readonly hasHeader: boolean;
+  /** How times were written: epoch unit of the first row, or `iso` for date strings. */
+  readonly timeUnit: EpochUnit | 'iso';
+  /** Store columns the file provides (others hold NaN). */
+  readonly presentColumns: readonly string[];
+  readonly badRows: number;
+  /** The first few bad rows, for reports. */
+  readonly badRowSamples: readonly BadRowSample[];
+}
+
+export interface ParsedCandles extends ParsedBase {
+  readonly kind: 'candles';
+  readonly table: CandleTable;
+}
+
+export interface ParsedTrades extends ParsedBase {
+  readonly kind: 'trades';
+  readonly table: TradeTable;
+}
+
+export type ParsedFile = ParsedCandles | ParsedTrades;
+
+const MAX_BAD_ROW_SAMPLES = 20;
+
+/** Reads the head of a file for format detection; turns file-system errors into input errors. */
+export async function sniffFile(file: string): Promise<{ head: Buffer; size: number; mtimeMs: number }> {
+  let info;
+  try {
+    info = await stat(file);
+  } catch (error) {
+    throw fileSystemError(file, error);
+  }
+  if (info.isDirectory()) throw new InputError(`${file}: is a folder, not a CSV file`);
+  const handle = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(Math.min(SNIFF_SIZE, info.size));
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return { head: head.subarray(0, bytesRead), size: info.size, mtimeMs: info.mtimeMs };
+  } finally {
+    await handle.close();
+  }
+}
+
+export function fileSystemError(file: string, error: unknown): InputError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new InputError(`${file}: no such file or folder`);
+  if (code === 'EACCES') return new InputError(`${file}: permission denied`);
+  return new InputError(`${file}: cannot read (${(error as Error).message})`, { cause: error });
+}
+
+/** Parses one CSV file into columns. Throws a `DataError` naming the first bad row. */
+export async function parseCsvFile(file: string, options: LoadOptions = {}): Promise<ParsedFile> {
+  const { head, size } = await sniffFile(file);
+  const layout = detectLayout(file, head, size, options.expect);
+  const estimatedRows = size / layout.bytesPerLine + 64;
+  const sink = layout.kind === 'candles' ? candleSink(file, layout, options, estimatedRows) : tradeSink(file, layout, options, estimatedRows);
+  await streamRows(file, layout, sink.consume);
+  return sink.finish();
+}
+
+interface RowSink {
+  /** Consumes rows; `firstLine` is the 1-based line number of rows[0]. */
+  consume(rows: readonly string[][], firstLine: number): void;
+  finish(): ParsedFile;
+}
+
+function streamRows(file: string, layout: FileLayout, consume: RowSink['consume']): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stream = createReadStream(file);
+    let line = 1;
+    let failure: unknown;
+    let headerPending = layout.hasHeader;
+    Papa.parse<string[]>(stream as unknown as File, {
+      delimiter: ',',
+      fastMode: !layout.quoted,
+      header: false,
+      dynamicTyping: false,
+      skipEmptyLines: false,
+      chunk(results, parser) {
+        if (failure !== undefined) return;
+        let rows = results.data;
+        try {
+          if (headerPending) {
+            // Skip blank lines and the header line itself.
+            let skip = 0;
+            while (skip < rows.length && isBlank(rows[skip]!)) skip++;
+            if (skip < rows.length) {
+              headerPending = false;
+              skip++;
+            }
+            rows = rows.slice(skip);
+            line += skip;
+          }
+          consume(rows, line);
+          line += rows.length;
+        } catch (error) {
+          failure = error;
+          parser.abort();
+          stream.destroy();
+          reject(error);
+        }
+      },
+      complete() {
+        if (failure === undefined) resolve();
+      },
+      error(error: Error) {
+        if (failure === undefined) {
+          failure = error;
+          reject(fileSystemError(file, error));
+        }
+      },
+    });
+  });
+}
+
+function isBlank(row: readonly string[]): boolean {
+  return row.length === 1 && row[0]!.trim() === '';
+}
+
+/** `+text`, except that an empty or blank field is NaN rather than 0. */
+function toNumber(text: string): number {
+  const value = +text;
+  return value === 0 && text.trim() === '' ? Number.NaN : value;
+}
+
+function numberProblem(value: number, what: 'price' | 'amount' | 'time'): string {
+  if (Number.isNaN(value)) return what === 'time' ? 'not a time (epoch number or ISO date)' : 'not a number';
+  if (!Number.isFinite(value)) return 'not a finite number';
+  return what === 'price' ? 'a price must be above zero' : 'must not be negative';
+}
+
+/** Collects bad rows: throws at the first under `error`, counts them under `skip`. */
+class BadRows {
+  count = 0;
+  readonly samples: BadRowSample[] = [];
+  constructor(
+    private readonly file: string,
+    private readonly layout: FileLayout,
+    private readonly policy: BadRowPolicy,
+  ) {}
+
+  report(line: number, field: number | undefined, value: string | undefined, reason: string): void {
+    const location = {
+      file: this.file,
+      line,
+      ...(field === undefined ? {} : { column: field + 1, columnName: this.layout.columnNames[field] ?? `#${field + 1}` }),
+      ...(value === undefined ? {} : { value }),
+    };
+    if (this.policy === 'error') throw new DataError(location, reason);
+    this.count++;
+    if (this.samples.length < MAX_BAD_ROW_SAMPLES) this.samples.push({ line, message: formatDataError(location, reason) });
+  }
+}
+
+function widthProblem(row: readonly string[], width: number): string {
+  const found = row.length;
+  const hint = found === 1 && /[;\t|]/.test(row[0]!) ? ' (is the file comma-separated?)' : found < width ? ' (a truncated line?)' : '';
+  return `wrong column count: expected ${width}, found ${found}${hint}`;
+}
+
+function candleSink(file: string, layout: FileLayout, options: LoadOptions, estimatedRows: number): RowSink {
+  const builder = new TableBuilder(CANDLE_COLUMNS, estimatedRows);
+  const bad = new BadRows(file, layout, options.onBadRow ?? 'error');
+  const f = layout.fields;
+  const [fTime, fOpen, fHigh, fLow, fClose] = [layout.timeField, f.open!, f.high!, f.low!, f.close!];
+  const optional = (['volume', 'closeTime', 'quoteVolume', 'tradeCount', 'takerBuyVolume', 'takerBuyQuoteVolume'] as const).filter(
+    (c) => (f[c] ?? -1) >= 0,
+  );
+  const optionalFields = optional.map((c) => f[c]!);
+  const width = layout.width;
+  const timeIsText = layout.timeIsText;
+  let prevTime = Number.NEGATIVE_INFINITY;
+  let prevLine = 0;
+  let timeUnit: EpochUnit | 'iso' | undefined = timeIsText ? 'iso' : undefined;
+
+  const consume = (rows: readonly string[][], firstLine: number): void => {
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      const line = firstLine + r;
+      if (row.length !== width) {
+        if (isBlank(row)) continue;
+        bad.report(line, undefined, row.join(','), widthProblem(row, width));
+        continue;
+      }
+      const timeText = row[fTime]!;
+      let time: number;
+      if (timeIsText) time = parseIsoTime(timeText);
+      else {
+        const raw = toNumber(timeText);
+        time = epochToMs(raw);
+        timeUnit ??= epochUnitOf(raw);
+      }
+      if (!Number.isFinite(time)) {
+        bad.report(line, fTime, timeText, numberProblem(time, 'time'));
+        continue;
+      }
+      const open = toNumber(row[fOpen]!);
+      const high = toNumber(row[fHigh]!);
+      const low = toNumber(row[fLow]!);
+      const close = toNumber(row[fClose]!);
+      if (!(open > 0 && high > 0 && low > 0 && close > 0 && high < Infinity && low < Infinity && open < Infinity && close < Infinity)) {
+        const field = [fOpen, fHigh, fLow, fClose].find((i) => !(toNumber(row[i]!) > 0 && toNumber(row[i]!) < Infinity))!;
+        bad.report(line, field, row[field], numberProblem(toNumber(row[field]!), 'price'));
+        continue;
+      }
+      if (high < low) {
+        bad.report(line, fHigh, row[fHigh], `high below low (${row[fLow]})`);
+        continue;
+      }
+      if (high < open || high < close) {
+        bad.report(line, fHigh, row[fHigh], `high below ${high < open ? `open (${row[fOpen]})` : `close (${row[fClose]})`}`);
+        continue;
+      }
+      if (low > open || low > close) {
+        bad.report(line, fLow, row[fLow], `low above ${low > open ? `open (${row[fOpen]})` : `close (${row[fClose]})`}`);
+        continue;
+      }
+      if (time <= prevTime) {
+        const reason =
+          time === prevTime
+            ? `duplicate time ${formatIsoTime(time)} (line ${prevLine} has the same)`
+            : `time not increasing: ${formatIsoTime(time)} is before line ${prevLine} (${formatIsoTime(prevTime)})`;
+        bad.report(line, fTime, timeText, reason);
+        continue;
+      }
+      let optionalBad = -1;
+      for (let k = 0; k < optionalFields.length; k++) {
+        const v = toNumber(row[optionalFields[k]!]!);
+        if (!(v >= 0 && v < Infinity)) {
+          optionalBad = k;
+          break;
+        }
+      }
+      if (optionalBad >= 0) {
+        const field = optionalFields[optionalBad]!;
+        bad.report(line, field, row[field], numberProblem(toNumber(row[field]!), 'amount'));
+        continue;
+      }
+      builder.reserve();
+      const i = builder.rows;
+      const c = builder.columns;
+      c.openTime[i] = time;
+      c.open[i] = open;
+      c.high[i] = high;
+      c.low[i] = low;
+      c.close[i] = close;
+      c.volume[i] = Number.NaN;
+      c.closeTime[i] = Number.NaN;
+      c.quoteVolume[i] = Number.NaN;
+      c.tradeCount[i] = Number.NaN;
+      c.takerBuyVolume[i] = Number.NaN;
+      c.takerBuyQuoteVolume[i] = Number.NaN;
+      for (let k = 0; k < optional.length; k++) {
+        const v = +row[optionalFields[k]!]!;
+        c[optional[k]!][i] = optional[k] === 'closeTime' ? epochToMs(v) : v;
+      }
+      builder.rows++;
+      prevTime = time;
+      prevLine = line;
+    }
+  };
+
+  return {
+    consume,
+    finish: () => {
+      if (builder.rows === 0) {
+        throw new DataError({ file }, bad.count > 0 ? `no valid rows: all ${bad.count} data rows are bad` : 'the file has no data rows');
+      }
+      return {
+        kind: 'candles',
+        file,
+        format: layout.format,
+        hasHeader: layout.hasHeader,
+        timeUnit: timeUnit ?? 'ms',
+        presentColumns: ['openTime', 'open', 'high', 'low', 'close', ...optional],
+        badRows: bad.count,
+        badRowSamples: bad.samples,
+        table: builder.finish(),
+      };
+    },
+  };
+}
+
+const SIDE_WORDS: Record<string, number> = { buy: 1, sell: -1, b: 1, s: -1, '': 0 };
+const BUYER_MAKER_WORDS: Record<string, number> = { true: -1, false: 1 };
+
+function tradeSink(file: string, layout: FileLayout, options: LoadOptions, estimatedRows: number): RowSink {
+  const builder = new TableBuilder(TRADE_COLUMNS, estimatedRows);
+  const bad = new BadRows(file, layout, options.onBadRow ?? 'error');
+  const f = layout.fields;
+  const [fTime, fPrice, fQty, fId, fSide] = [layout.timeField, f.price!, f.qty!, f.id ?? -1, layout.sideField];
+  const sideWords = layout.sideEncoding === 'is_buyer_maker' ? BUYER_MAKER_WORDS : SIDE_WORDS;
+  const width = layout.width;
+  const timeIsText = layout.timeIsText;
+  let prevTime = Number.NEGATIVE_INFINITY;
+  let prevLine = 0;
+  let timeUnit: EpochUnit | 'iso' | undefined = timeIsText ? 'iso' : undefined;
+
+  const consume = (rows: readonly string[][], firstLine: number): void => {
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      const line = firstLine + r;
+      if (row.length !== width) {
+        if (isBlank(row)) continue;
+        bad.report(line, undefined, row.join(','), widthProblem(row, width));
+        continue;
+      }
+      const timeText = row[fTime]!;
+      let time: number;
+      if (timeIsText) time = parseIsoTime(timeText);
+      else {
+        const raw = toNumber(timeText);
+        time = epochToMs(raw);
+        timeUnit ??= epochUnitOf(raw);
+      }
+      if (!Number.isFinite(time)) {
+        bad.report(line, fTime, timeText, numberProblem(time, 'time'));
+        continue;
+      }
+      const price = toNumber(row[fPrice]!);
+      if (!(price > 0 && price < Infinity)) {
+        bad.report(line, fPrice, row[fPrice], numberProblem(price, 'price'));
+        continue;
+      }
+      const qty = toNumber(row[fQty]!);
+      if (!(qty >= 0 && qty < Infinity)) {
+        bad.report(line, fQty, row[fQty], numberProblem(qty, 'amount'));
+        continue;
+      }
+      let side = 0;
+      if (fSide >= 0) {
+        const word = row[fSide]!;
+        const mapped = sideWords[word] ?? sideWords[word.trim().toLowerCase()];
+        if (mapped === undefined) {
+          const expected = layout.sideEncoding === 'is_buyer_maker' ? 'true or false' : 'buy or sell';
+          bad.report(line, fSide, word, `expected ${expected}`);
+          continue;
+        }
+        side = mapped;
+      }
+      let id = Number.NaN;
+      if (fId >= 0) {
+        id = toNumber(row[fId]!);
+        if (!Number.isFinite(id)) {
+          bad.report(line, fId, row[fId], 'not a number');
+          continue;
+        }
+      }
+      if (time < prevTime) {
+        bad.report(line, fTime, timeText, `time not increasing: ${formatIsoTime(time)} is before line ${prevLine} (${formatIsoTime(prevTime)})`);
+        continue;
+      }
+      builder.reserve();
+      const i = builder.rows;
+      const c = builder.columns;
+      c.time[i] = time;
+      c.price[i] = price;
+      c.qty[i] = qty;
+      c.side[i] = side;
+      c.id[i] = id;
+      builder.rows++;
+      prevTime = time;
+      prevLine = line;
+    }
+  };
+
+  return {
+    consume,
+    finish: () => {
+      if (builder.rows === 0) {
+        throw new DataError({ file }, bad.count > 0 ? `no valid rows: all ${bad.count} data rows are bad` : 'the file has no data rows');
+      }
+      const present = ['time', 'price', 'qty', ...(fSide >= 0 ? ['side'] : []), ...(fId >= 0 ? ['id'] : [])];
+      return {
+        kind: 'trades',
+        file,
+        format: layout.format,
+        hasHeader: layout.hasHeader,
+        timeUnit: timeUnit ?? 'ms',
+        presentColumns: present,
+        badRows: bad.count,
+        badRowSamples: bad.samples,
+        table: builder.finish(),
+      };
+    },
+  };
+}

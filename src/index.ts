@@ -1,0 +1,26 @@
+/** replaylab's public library API: named exports only. */
+export { DatasetManifestSchema, Rng, type DatasetManifest } from './config/index.js';
+export {
+  CANDLE_COLUMNS,
+  TRADE_COLUMNS,
+  DataError,
+  InputError,
+  aggregateTrades,
+  assessCandles,
+  assessTrades,
+  generateMarket,
+  loadDataset,
+  loadFile,
+  loadFileSet,
+  parseCsvFile,
+  parseInterval,
+  type CandleQuality,
+  type CandleTable,
+  type DataLoadOptions,
+  type Dataset,
+  type GeneratorOptions,
+  type Interval,
+  type ParsedFile,
+  type TradeQuality,
+  type TradeTable,
+} from './data/index.js';
