@@ -89,7 +89,21 @@ export class TableBuilder<C extends string> {
   /** Makes room for one more row; call before writing row `rows`. */
   reserve(): void {
     if (this.rows < this.capacity) return;
-    const capacity = Math.ceil(this.capacity * 1.5) + 16;
+    this.grow(this.rows + 1);
+  }
+
+  /**
+   * Makes room for `count` more rows, so that `columns` stays the same while they are written.
+   * Returns true when the columns moved to a larger buffer.
+   */
+  ensure(count: number): boolean {
+    if (this.rows + count <= this.capacity) return false;
+    this.grow(this.rows + count);
+    return true;
+  }
+
+  private grow(needed: number): void {
+    const capacity = Math.max(needed, Math.ceil(this.capacity * 1.5) + 16);
     const next = allocateTable(this.names, capacity);
     for (const name of this.names) next.columns[name].set(this.columns[name].subarray(0, this.rows));
     this.buffer = next.buffer;

@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import Papa from 'papaparse';
-import { CANDLE_COLUMNS, TRADE_COLUMNS, TableBuilder, type CandleTable, type TradeTable } from './columns.js';
+import { CANDLE_COLUMNS, TRADE_COLUMNS, TableBuilder, type CandleColumn, type CandleTable, type TradeTable } from './columns.js';
 import { DataError, InputError, formatDataError } from './errors.js';
 import { SNIFF_SIZE, detectLayout, type DataKind, type FileLayout, type FormatName } from './formats.js';
 import { epochToMs, epochUnitOf, formatIsoTime, parseIsoTime, type EpochUnit } from './time.js';
@@ -200,6 +200,8 @@ function candleSink(file: string, layout: FileLayout, options: LoadOptions, esti
     (c) => (f[c] ?? -1) >= 0,
   );
   const optionalFields = optional.map((c) => f[c]!);
+  const absent = CANDLE_COLUMNS.filter((c) => c !== 'openTime' && (f[c] ?? -1) < 0);
+  const closeTimeSlot = optional.indexOf('closeTime');
   const width = layout.width;
   const timeIsText = layout.timeIsText;
   let prevTime = Number.NEGATIVE_INFINITY;
@@ -207,6 +209,12 @@ function candleSink(file: string, layout: FileLayout, options: LoadOptions, esti
   let timeUnit: EpochUnit | 'iso' | undefined = timeIsText ? 'iso' : undefined;
 
   const consume = (rows: readonly string[][], firstLine: number): void => {
+    builder.ensure(rows.length);
+    // Hoisted for the hot loop: the builder keeps these arrays while the chunk is written.
+    const { openTime, open: opens, high: highs, low: lows, close: closes } = builder.columns;
+    const optionalTargets = optional.map((column) => builder.columns[column]);
+    const optionalCount = optional.length;
+    let i = builder.rows;
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r]!;
       const line = firstLine + r;
@@ -232,7 +240,7 @@ function candleSink(file: string, layout: FileLayout, options: LoadOptions, esti
       const low = toNumber(row[fLow]!);
       const close = toNumber(row[fClose]!);
       if (!(open > 0 && high > 0 && low > 0 && close > 0 && high < Infinity && low < Infinity && open < Infinity && close < Infinity)) {
-        const field = [fOpen, fHigh, fLow, fClose].find((i) => !(toNumber(row[i]!) > 0 && toNumber(row[i]!) < Infinity))!;
+        const field = [fOpen, fHigh, fLow, fClose].find((k) => !(toNumber(row[k]!) > 0 && toNumber(row[k]!) < Infinity))!;
         bad.report(line, field, row[field], numberProblem(toNumber(row[field]!), 'price'));
         continue;
       }
@@ -256,41 +264,32 @@ function candleSink(file: string, layout: FileLayout, options: LoadOptions, esti
         bad.report(line, fTime, timeText, reason);
         continue;
       }
+      // Optional columns are written in place as they are checked; the row counts only once
+      // every check has passed, so a bad row's values are overwritten by the next row.
       let optionalBad = -1;
-      for (let k = 0; k < optionalFields.length; k++) {
+      for (let k = 0; k < optionalCount; k++) {
         const v = toNumber(row[optionalFields[k]!]!);
         if (!(v >= 0 && v < Infinity)) {
           optionalBad = k;
           break;
         }
+        optionalTargets[k]![i] = k === closeTimeSlot ? epochToMs(v) : v;
       }
       if (optionalBad >= 0) {
         const field = optionalFields[optionalBad]!;
         bad.report(line, field, row[field], numberProblem(toNumber(row[field]!), 'amount'));
         continue;
       }
-      builder.reserve();
-      const i = builder.rows;
-      const c = builder.columns;
-      c.openTime[i] = time;
-      c.open[i] = open;
-      c.high[i] = high;
-      c.low[i] = low;
-      c.close[i] = close;
-      c.volume[i] = Number.NaN;
-      c.closeTime[i] = Number.NaN;
-      c.quoteVolume[i] = Number.NaN;
-      c.tradeCount[i] = Number.NaN;
-      c.takerBuyVolume[i] = Number.NaN;
-      c.takerBuyQuoteVolume[i] = Number.NaN;
-      for (let k = 0; k < optional.length; k++) {
-        const v = +row[optionalFields[k]!]!;
-        c[optional[k]!][i] = optional[k] === 'closeTime' ? epochToMs(v) : v;
-      }
-      builder.rows++;
+      openTime[i] = time;
+      opens[i] = open;
+      highs[i] = high;
+      lows[i] = low;
+      closes[i] = close;
+      i++;
       prevTime = time;
       prevLine = line;
     }
+    builder.rows = i;
   };
 
   return {
@@ -308,10 +307,16 @@ function candleSink(file: string, layout: FileLayout, options: LoadOptions, esti
         presentColumns: ['openTime', 'open', 'high', 'low', 'close', ...optional],
         badRows: bad.count,
         badRowSamples: bad.samples,
-        table: builder.finish(),
+        table: withNaN(builder.finish(), absent),
       };
     },
   };
+}
+
+/** Columns the file does not have hold NaN. */
+function withNaN(table: CandleTable, absent: readonly CandleColumn[]): CandleTable {
+  for (const column of absent) table.columns[column].fill(Number.NaN);
+  return table;
 }
 
 const SIDE_WORDS: Record<string, number> = { buy: 1, sell: -1, b: 1, s: -1, '': 0 };
@@ -330,6 +335,9 @@ function tradeSink(file: string, layout: FileLayout, options: LoadOptions, estim
   let timeUnit: EpochUnit | 'iso' | undefined = timeIsText ? 'iso' : undefined;
 
   const consume = (rows: readonly string[][], firstLine: number): void => {
+    builder.ensure(rows.length);
+    const { time: times, price: prices, qty: qtys, side: sides, id: ids } = builder.columns;
+    let i = builder.rows;
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r]!;
       const line = firstLine + r;
@@ -383,18 +391,16 @@ function tradeSink(file: string, layout: FileLayout, options: LoadOptions, estim
         bad.report(line, fTime, timeText, `time not increasing: ${formatIsoTime(time)} is before line ${prevLine} (${formatIsoTime(prevTime)})`);
         continue;
       }
-      builder.reserve();
-      const i = builder.rows;
-      const c = builder.columns;
-      c.time[i] = time;
-      c.price[i] = price;
-      c.qty[i] = qty;
-      c.side[i] = side;
-      c.id[i] = id;
-      builder.rows++;
+      times[i] = time;
+      prices[i] = price;
+      qtys[i] = qty;
+      sides[i] = side;
+      ids[i] = id;
+      i++;
       prevTime = time;
       prevLine = line;
     }
+    builder.rows = i;
   };
 
   return {
