@@ -8,6 +8,7 @@ import {
   formatIsoTime,
   loadDataset,
   parseFileName,
+  parseInterval,
   type CandleQuality,
   type Dataset,
   type Interval,
@@ -109,6 +110,7 @@ export function datasetReport(dataset: Dataset) {
           },
     predictions: dataset.predictionsPath === undefined ? null : displayPath(dataset.predictionsPath),
     badRows: dataset.badRows,
+    ignoredFiles: dataset.ignoredFiles.map((f) => ({ path: displayPath(f.path), reason: f.reason })),
     files: [...dataset.candleFiles, ...dataset.tradeFiles].map((f) => fileReport(f, dataset.interval)),
   };
 }
@@ -134,6 +136,7 @@ function printReport(report: DatasetReport): string {
   }
   if (report.predictions !== null) pairs.push(['predictions', report.predictions]);
   pairs.push(['bad rows', report.badRows]);
+  for (const ignored of report.ignoredFiles) pairs.push(['ignored', `${ignored.path}: ${ignored.reason}`]);
   const rows = report.files.map((f) => [
     f.path,
     f.format,
@@ -162,7 +165,8 @@ export function inspectCommand(yargs: Argv) {
         .example('$0 data inspect datasets/synthetic-5m', 'inspect the bundled dataset')
         .example('$0 data inspect data/BTCUSDT-1h-2022-01.csv --json', 'one file, as JSON'),
     async (args) => {
-      const options = dataLoadOptions(args as unknown as InspectArgs);
+      // Trade-only data is shown with 1m candles unless --interval says otherwise.
+      const options = { ...dataLoadOptions(args as unknown as InspectArgs), fallbackTradeInterval: parseInterval('1m')! };
       const reports: DatasetReport[] = [];
       for (const path of (args as unknown as InspectArgs).paths) reports.push(datasetReport(await loadDataset(path, options)));
       if ((args as unknown as InspectArgs).json) process.stdout.write(`${JSON.stringify({ datasets: reports }, null, 2)}\n`);

@@ -21,6 +21,8 @@ export interface DataLoadOptions extends LoadOptions {
   readonly cache?: CacheOptions | false;
   /** Interval to use when the files do not say (and to aggregate trades when there are no candles). */
   readonly interval?: Interval;
+  /** Interval to build candles at from trade-only data when nothing else names one. */
+  readonly fallbackTradeInterval?: Interval;
   /** Called with a warning the user should see (a damaged cache file, an unwritable cache). */
   readonly onWarning?: (message: string) => void;
 }
@@ -87,6 +89,8 @@ export interface Dataset {
   readonly candleFiles: readonly LoadedFile[];
   readonly tradeFiles: readonly LoadedFile[];
   readonly predictionsPath: string | undefined;
+  /** Files of the folder that were left out, with the reason. */
+  readonly ignoredFiles: readonly { readonly path: string; readonly reason: string }[];
   /** Rows left out under `--on-bad-row skip`, over all files (overlaps between files included). */
   readonly badRows: number;
 }
@@ -120,6 +124,8 @@ interface FilePlan {
   readonly candles: string[];
   readonly trades: string[];
   readonly predictions: string | undefined;
+  /** Files of the folder left out, with the reason. */
+  readonly ignored: { readonly path: string; readonly reason: string }[];
 }
 
 function expandGlobs(folder: string, patterns: readonly string[], what: string, manifestPath: string): string[] {
@@ -141,9 +147,11 @@ async function planFolder(folder: string, manifest: DatasetManifest | undefined)
       candles: expandGlobs(folder, manifest.candles ?? [], 'candles', manifestPath),
       trades: expandGlobs(folder, manifest.trades ?? [], 'trades', manifestPath),
       predictions,
+      ignored: [],
     };
   }
-  const plan: FilePlan = { candles: [], trades: [], predictions: undefined };
+  const plan: FilePlan = { candles: [], trades: [], predictions: undefined, ignored: [] };
+  const rawTrades: string[] = [];
   let entries: string[];
   try {
     entries = readdirSync(folder).sort();
@@ -158,14 +166,24 @@ async function planFolder(folder: string, manifest: DatasetManifest | undefined)
       predictions ??= path;
       continue;
     }
-    const named = parseFileName(path).kind;
-    let kind: DataKind | undefined = named;
+    const named = parseFileName(path);
+    let kind: DataKind | undefined = named.kind;
+    let aggregated = named.aggregated ?? true;
     if (kind === undefined) {
       const { head, size } = await sniffFile(path);
-      kind = detectLayout(path, head, size).kind;
+      const layout = detectLayout(path, head, size);
+      kind = layout.kind;
+      aggregated = layout.format !== 'binance-trades';
     }
-    (kind === 'candles' ? plan.candles : plan.trades).push(path);
+    if (kind === 'candles') plan.candles.push(path);
+    else (aggregated ? plan.trades : rawTrades).push(path);
   }
+  // aggTrades and raw trades of one market are the same trades twice: use the aggTrades.
+  if (plan.trades.length > 0) {
+    for (const path of rawTrades) {
+      plan.ignored.push({ path, reason: 'the folder also has aggTrades files; list the trade files in dataset.json to choose' });
+    }
+  } else plan.trades.push(...rawTrades);
   if (plan.candles.length === 0 && plan.trades.length === 0) {
     throw new InputError(`${folder}: no candle or trade CSV files in this folder`);
   }
@@ -240,7 +258,7 @@ export async function loadDataset(path: string, options: DataLoadOptions = {}): 
   else {
     const { head, size } = await sniffFile(path);
     const kind = detectLayout(path, head, size).kind;
-    plan = { candles: kind === 'candles' ? [path] : [], trades: kind === 'trades' ? [path] : [], predictions: undefined };
+    plan = { candles: kind === 'candles' ? [path] : [], trades: kind === 'trades' ? [path] : [], predictions: undefined, ignored: [] };
   }
   return loadFiles(plan, { ...options, name: manifest?.name ?? basename(resolve(path)), path, manifest });
 }
@@ -254,7 +272,7 @@ export async function loadFileSet(
   const first = candleFiles[0] ?? tradeFiles[0];
   if (first === undefined) throw new InputError('no data files given');
   return loadFiles(
-    { candles: [...candleFiles], trades: [...tradeFiles], predictions: undefined },
+    { candles: [...candleFiles], trades: [...tradeFiles], predictions: undefined, ignored: [] },
     { ...options, name: basename(first).replace(/\.csv$/i, ''), path: first, manifest: undefined },
   );
 }
@@ -264,6 +282,7 @@ async function loadFiles(
   options: DataLoadOptions & { name: string; path: string; manifest: DatasetManifest | undefined },
 ): Promise<Dataset> {
   const { manifest } = options;
+  for (const { path, reason } of plan.ignored) options.onWarning?.(`ignoring ${path}: ${reason}`);
   const candleFiles: LoadedFile[] = [];
   for (const file of plan.candles) candleFiles.push(await loadFile(file, { ...options, expect: 'candles' }));
   const tradeFiles: LoadedFile[] = [];
@@ -291,6 +310,7 @@ async function loadFiles(
     interval ??= inferInterval(candles.columns.openTime);
     if (interval === undefined) throw new InputError(`${where}: cannot tell the candle interval from one candle; give --interval`);
   } else {
+    interval ??= options.fallbackTradeInterval;
     if (interval === undefined) {
       throw new InputError(`${where}: only trades and no candle interval; give --interval (e.g. 1m) to build candles from the trades`);
     }
@@ -310,6 +330,7 @@ async function loadFiles(
     candleFiles,
     tradeFiles,
     predictionsPath: plan.predictions,
+    ignoredFiles: plan.ignored,
     badRows,
   };
 }

@@ -53,7 +53,7 @@ export interface FileNameInfo {
 }
 
 const NAME_PATTERN =
-  /^(?<symbol>[A-Za-z0-9_]+)-(?<what>\d+[smhdwM]|aggTrades|trades)(?:-(?<period>\d{4}-\d{2}(?:-\d{2})?))?(?:[-_.][^/]*)?\.csv$/;
+  /^(?<symbol>[A-Z0-9_]+)-(?<what>\d+[smhdwM]|aggTrades|trades)(?:-(?<period>\d{4}-\d{2}(?:-\d{2})?))?(?:[-_.][^/]*)?\.csv$/;
 
 export function parseFileName(path: string): FileNameInfo {
   const m = NAME_PATTERN.exec(basename(path));

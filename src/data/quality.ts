@@ -23,7 +23,7 @@ export interface CandleQuality {
   readonly gaps: GapSummary;
   /** Candles whose open time is not on the interval's grid. */
   readonly offGrid: number;
-  /** Candles whose close time is not open time + interval − 1 ms (cut short), where known. */
+  /** Candles that close before open time + interval − 1 ms (cut short, e.g. by maintenance), where known. */
   readonly shortCandles: number;
 }
 
@@ -62,7 +62,8 @@ export function assessCandles(table: CandleTable, interval: Interval): CandleQua
     const t = openTime[i]!;
     if (!isOnGrid(t, interval)) offGrid++;
     const ct = closeTime[i]!;
-    if (!Number.isNaN(ct) && !interval.isMonthly && ct !== t + interval.ms - 1) short++;
+    // Binance writes close = open + interval − 1 ms (− 1 µs in microsecond files).
+    if (!Number.isNaN(ct) && !interval.isMonthly && t + interval.ms - ct > 1 + 1e-6) short++;
     if (i === 0) continue;
     const step = t - openTime[i - 1]!;
     if (step > maxStep) {
