@@ -317,16 +317,17 @@ function layoutWithoutHeader(
   common: { quoted: boolean; bytesPerLine: number },
 ): FileLayout {
   const width = cells.length;
-  const base = { hasHeader: false, width, timeIsText: false, ...common };
+  const timeIsText = !isNumericText(cells[0]!) && !Number.isNaN(parseIsoTime(cells[0]!));
+  const base = { hasHeader: false, width, timeIsText, ...common };
   const detected = ((): FileLayout | undefined => {
-    if (width === 12) {
+    if (width === 12 && !timeIsText) {
       const fields: Record<string, number> = {};
       (['openTime', 'open', 'high', 'low', 'close', 'volume', 'closeTime', 'quoteVolume', 'tradeCount', 'takerBuyVolume', 'takerBuyQuoteVolume'] as const).forEach(
         (c, i) => (fields[c] = i),
       );
       return { ...base, kind: 'candles', format: 'binance-klines', columnNames: BINANCE_KLINE_HEADER, timeField: 0, fields, sideField: -1, sideEncoding: 'none' };
     }
-    const aggTrades = width === 8 || (width === 7 && isBooleanText(cells[6]!) && !isBooleanText(cells[5]!));
+    const aggTrades = !timeIsText && (width === 8 || (width === 7 && isBooleanText(cells[6]!) && !isBooleanText(cells[5]!)));
     if (aggTrades) {
       return {
         ...base,
@@ -339,7 +340,7 @@ function layoutWithoutHeader(
         sideEncoding: 'is_buyer_maker',
       };
     }
-    if ((width === 6 || width === 7) && isBooleanText(cells[5]!)) {
+    if (!timeIsText && (width === 6 || width === 7) && isBooleanText(cells[5]!)) {
       return {
         ...base,
         kind: 'trades',
