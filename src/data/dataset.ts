@@ -5,8 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import { globSync } from 'tinyglobby';
-import { DatasetManifestSchema, type DatasetManifest } from '../config/dataset-manifest.js';
+import type { DatasetManifest } from '../config/dataset-manifest.js';
 import { aggregateTrades } from './aggregate.js';
 import { readCache, writeCache, type CacheOptions } from './cache.js';
 import { CANDLE_COLUMNS, TRADE_COLUMNS, concatTables, sliceTable, type CandleTable, type TradeTable } from './columns.js';
@@ -95,8 +94,12 @@ export interface Dataset {
   readonly badRows: number;
 }
 
-/** Reads and checks a folder's `dataset.json`, or returns undefined when there is none. */
-export function readManifest(folder: string): DatasetManifest | undefined {
+/**
+ * Reads and checks a folder's `dataset.json`, or returns undefined when there is none. zod and
+ * the glob matcher are imported only when a manifest is read: together they cost ~20 MB of
+ * resident memory, which a plain data load does not need.
+ */
+export async function readManifest(folder: string): Promise<DatasetManifest | undefined> {
   const path = join(folder, 'dataset.json');
   let text: string;
   try {
@@ -111,6 +114,7 @@ export function readManifest(folder: string): DatasetManifest | undefined {
   } catch (error) {
     throw new InputError(`${path}: not valid JSON (${(error as Error).message})`);
   }
+  const { DatasetManifestSchema } = await import('../config/dataset-manifest.js');
   const result = DatasetManifestSchema.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0]!;
@@ -128,7 +132,8 @@ interface FilePlan {
   readonly ignored: { readonly path: string; readonly reason: string }[];
 }
 
-function expandGlobs(folder: string, patterns: readonly string[], what: string, manifestPath: string): string[] {
+async function expandGlobs(folder: string, patterns: readonly string[], what: string, manifestPath: string): Promise<string[]> {
+  const { globSync } = await import('tinyglobby');
   const files: string[] = [];
   for (const pattern of patterns) {
     const found = globSync(pattern, { cwd: folder, absolute: false, onlyFiles: true }).sort();
@@ -144,8 +149,8 @@ async function planFolder(folder: string, manifest: DatasetManifest | undefined)
   if (manifest?.candles !== undefined || manifest?.trades !== undefined) {
     const predictions = manifest.predictions === undefined ? undefined : join(folder, manifest.predictions);
     return {
-      candles: expandGlobs(folder, manifest.candles ?? [], 'candles', manifestPath),
-      trades: expandGlobs(folder, manifest.trades ?? [], 'trades', manifestPath),
+      candles: await expandGlobs(folder, manifest.candles ?? [], 'candles', manifestPath),
+      trades: await expandGlobs(folder, manifest.trades ?? [], 'trades', manifestPath),
       predictions,
       ignored: [],
     };
@@ -252,7 +257,7 @@ export async function loadDataset(path: string, options: DataLoadOptions = {}): 
     throw fileSystemError(path, error);
   }
   const folder = info.isDirectory() ? path : undefined;
-  const manifest = folder === undefined ? undefined : readManifest(folder);
+  const manifest = folder === undefined ? undefined : await readManifest(folder);
   let plan: FilePlan;
   if (folder !== undefined) plan = await planFolder(folder, manifest);
   else {

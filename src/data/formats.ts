@@ -165,13 +165,14 @@ function countDelimiter(line: string, delimiter: string): number {
 }
 
 function wrongDelimiterReason(line: string): string | undefined {
-  if (line.includes(',')) return undefined;
+  const commas = countDelimiter(line, ',');
   for (const [delimiter, name] of [
     [';', 'semicolon'],
     ['\t', 'tab'],
     ['|', 'pipe'],
   ] as const) {
-    if (countDelimiter(line, delimiter) > 0) {
+    // More of another separator than commas: decimal commas (`100,5;101,0`) included.
+    if (countDelimiter(line, delimiter) > commas) {
       return `no comma found: this line is ${name}-separated; replaylab reads comma-separated files`;
     }
   }
@@ -238,7 +239,8 @@ function layoutFromHeader(
 ): FileLayout {
   const names = rawNames.map((n) => normaliseHeaderName(n.replace(/^"|"$/g, '')));
   const shown = rawNames.map((n) => n.trim()).join(',');
-  const hasOhlc = REQUIRED_CANDLE.every((c) => names.includes(c));
+  // Any of open/high/low/close makes it a candle file, so a missing one is named below.
+  const hasOhlc = REQUIRED_CANDLE.some((c) => names.includes(c));
   const hasPrice = names.includes('price') && findField(names, TRADE_ALIASES.qty) >= 0;
   let kind: DataKind;
   if (expect !== undefined) kind = expect;
@@ -273,6 +275,9 @@ function layoutFromHeader(
       }
     }
     for (const [column, aliases] of Object.entries(TRADE_ALIASES)) fields[column] = findField(names, aliases);
+    // Some exchanges use text trade ids: the id is informational, so such a column is not read.
+    const idSample = fields.id! >= 0 ? sample?.[fields.id!] : undefined;
+    if (idSample !== undefined && !isNumericText(idSample)) fields.id = -1;
     timeField = fields.time!;
     sideField = names.indexOf('is_buyer_maker');
     if (sideField >= 0) sideEncoding = 'is_buyer_maker';

@@ -1,0 +1,161 @@
+/**
+ * Data-layer benchmark (`npm run bench`): first-parse throughput, cache-hit load time and peak RSS
+ * of a one-year 1-minute kline file (525,600 rows) and a 5,000,000-row aggTrades file.
+ *
+ *   node dist/bench/main.js [--dir DIR] [--fresh] [--json]
+ *                           [--klines-runs 3] [--trades-runs 2] [--hit-runs 5]
+ *
+ * The files are generated once into DIR (default `$TMPDIR/replaylab-bench`) and reused while the
+ * generator parameters match; `--fresh` deletes and regenerates them. Every load runs in a fresh
+ * child process (`--child parse|miss|hit --file F --cache-dir D`, internal) so its peak RSS is its
+ * own. Progress goes to stderr, figures to stdout (an aligned table, or one JSON object).
+ */
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { fixtureSpecs, prepareFixture, removeFixtures, type Fixture } from './fixtures.js';
+import { CHILD_MODES, runChild, spawnChild, type ChildMode, type ChildResult } from './measure.js';
+import { fileFigures, formatJson, formatText, targetsOf, type BenchFigures, type FileFigures } from './report.js';
+
+const USAGE = `usage: node dist/bench/main.js [--dir DIR] [--fresh] [--json] [--klines-runs N] [--trades-runs N] [--hit-runs N]
+
+  --dir DIR          work folder for the generated files and the cache (default: ${join(tmpdir(), 'replaylab-bench')})
+  --fresh            delete the bench's files in DIR and generate them again
+  --json             print the figures as one JSON object instead of a table
+  --klines-runs N    first-parse runs of the kline file (default 3)
+  --trades-runs N    first-parse runs of the aggTrades file (default 2)
+  --hit-runs N       cache-hit runs per file (default 5)
+`;
+
+const progress = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
+
+function positiveInt(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a whole number above 0, got '${text}'`);
+  return n;
+}
+
+class UsageError extends Error {}
+
+function cacheFiles(dir: string): Map<string, number> {
+  const sizes = new Map<string, number>();
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return sizes;
+  }
+  for (const entry of entries) if (entry.endsWith('.bin')) sizes.set(entry, statSync(join(dir, entry)).size);
+  return sizes;
+}
+
+async function repeat(times: number, script: string, mode: ChildMode, fixture: Fixture, cacheDir: string): Promise<ChildResult[]> {
+  const results: ChildResult[] = [];
+  for (let i = 0; i < times; i++) {
+    const result = await spawnChild(script, mode, fixture.path, cacheDir);
+    if (result.rows !== fixture.rows) throw new Error(`${fixture.path}: loaded ${result.rows} rows, expected ${fixture.rows}`);
+    progress(`${fixture.spec.label}: ${mode} ${i + 1}/${times}: ${result.ms.toFixed(1)} ms, peak RSS ${((result.peakRssKB * 1024) / 1e6).toFixed(1)} MB`);
+    results.push(result);
+  }
+  return results;
+}
+
+async function benchFile(fixture: Fixture, runs: number, hitRuns: number, script: string, cacheDir: string): Promise<FileFigures> {
+  const parse = await repeat(runs, script, 'parse', fixture, cacheDir);
+  const before = cacheFiles(cacheDir);
+  const miss = await repeat(1, script, 'miss', fixture, cacheDir);
+  let cacheFileBytes = 0;
+  for (const [name, size] of cacheFiles(cacheDir)) if (!before.has(name)) cacheFileBytes += size;
+  const hit = await repeat(hitRuns, script, 'hit', fixture, cacheDir);
+  return fileFigures(fixture, parse, miss, hit, cacheFileBytes);
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      dir: { type: 'string' },
+      fresh: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      'klines-runs': { type: 'string' },
+      'trades-runs': { type: 'string' },
+      'hit-runs': { type: 'string' },
+      child: { type: 'string' },
+      file: { type: 'string' },
+      'cache-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+
+  if (values.child !== undefined) {
+    const mode = values.child as ChildMode;
+    if (!CHILD_MODES.includes(mode)) throw new UsageError(`--child must be one of ${CHILD_MODES.join(', ')}, got '${values.child}'`);
+    if (values.file === undefined) throw new UsageError('--child needs --file');
+    const result = await runChild(mode, values.file, values['cache-dir']);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+
+  const started = performance.now();
+  const klinesRuns = positiveInt('klines-runs', values['klines-runs'], 3);
+  const tradesRuns = positiveInt('trades-runs', values['trades-runs'], 2);
+  const hitRuns = positiveInt('hit-runs', values['hit-runs'], 5);
+  const workDir = resolve(values.dir ?? join(tmpdir(), 'replaylab-bench'));
+  const cacheDir = join(workDir, 'cache');
+  const script = fileURLToPath(import.meta.url);
+
+  const cpuList = cpus();
+  const environment = {
+    node: process.version,
+    v8: process.versions.v8,
+    cpu: cpuList[0]?.model.trim() ?? 'unknown',
+    cores: cpuList.length,
+    platform: `${process.platform} ${process.arch} (${release()})`,
+    totalMemoryBytes: totalmem(),
+  };
+  progress(`node ${environment.node} · ${environment.cpu} · ${environment.cores} cores · work dir ${workDir}`);
+
+  if (values.fresh) {
+    progress('--fresh: deleting the bench files in the work dir');
+    removeFixtures(workDir, cacheDir);
+  }
+  const fixtures = fixtureSpecs().map((spec) => prepareFixture(workDir, spec));
+
+  // Every run starts from an empty cache folder, so the miss run writes the cache the hits read.
+  rmSync(cacheDir, { recursive: true, force: true });
+  const files: FileFigures[] = [];
+  for (const fixture of fixtures) {
+    const runs = fixture.spec.key === 'klines' ? klinesRuns : tradesRuns;
+    progress(`${fixture.spec.label}: ${fixture.path} (${(fixture.bytes / 1e6).toFixed(1)} MB, ${fixture.rows.toLocaleString('en-US')} rows)`);
+    files.push(await benchFile(fixture, runs, hitRuns, script, cacheDir));
+  }
+
+  const figures: BenchFigures = {
+    environment,
+    workDir,
+    cacheDir,
+    files,
+    targets: targetsOf(files),
+    benchSeconds: (performance.now() - started) / 1000,
+  };
+  process.stdout.write(values.json ? formatJson(figures) : formatText(figures));
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError || (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    process.stderr.write(`bench: ${(error as Error).message}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,228 @@
+/** Figures of a bench run: statistics, targets, and the aligned table / JSON printed on stdout. */
+import { basename } from 'node:path';
+import type { Fixture } from './fixtures.js';
+import type { ChildResult } from './measure.js';
+
+export interface Environment {
+  readonly node: string;
+  readonly v8: string;
+  readonly cpu: string;
+  readonly cores: number;
+  readonly platform: string;
+  readonly totalMemoryBytes: number;
+}
+
+export interface RunSet {
+  readonly runs: number;
+  readonly ms: readonly number[];
+  readonly medianMs: number;
+  /** Highest peak RSS over the runs, bytes. */
+  readonly peakRssBytes: number;
+  /** Median RSS of the child just before its load, bytes. */
+  readonly baselineRssBytes: number;
+  /** Median RSS right after the load (the table alive), bytes. */
+  readonly afterRssBytes: number;
+  /** Largest shared buffer behind the loaded table, bytes (above column bytes: unused capacity). */
+  readonly bufferBytes: number;
+}
+
+export interface FileFigures {
+  readonly key: string;
+  readonly label: string;
+  readonly path: string;
+  readonly prepared: Fixture['prepared'];
+  readonly rows: number;
+  readonly storeColumns: number;
+  readonly fileBytes: number;
+  /** rows × columns × 8. */
+  readonly columnBytes: number;
+  readonly parse: RunSet & { readonly mbPerSec: number; readonly rowsPerSec: number };
+  readonly cacheMiss: RunSet & { readonly cacheFileBytes: number };
+  readonly cacheHit: RunSet & { readonly speedup: number };
+  /** Highest peak RSS of any load of this file (parse, miss or hit), bytes. */
+  readonly peakRssBytes: number;
+  readonly peakRssOverColumnBytes: number;
+  /** (peak RSS − the child's RSS before the load) / column bytes, for the same load. */
+  readonly loadRssOverColumnBytes: number;
+}
+
+export interface Target {
+  readonly file: string;
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly threshold: number;
+  readonly pass: boolean;
+}
+
+export interface BenchFigures {
+  readonly environment: Environment;
+  readonly workDir: string;
+  readonly cacheDir: string;
+  readonly files: readonly FileFigures[];
+  readonly targets: readonly Target[];
+  readonly benchSeconds: number;
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const KB = 1024;
+export const MB = 1_000_000;
+
+export function runSet(results: readonly ChildResult[]): RunSet {
+  return {
+    runs: results.length,
+    ms: results.map((r) => r.ms),
+    medianMs: median(results.map((r) => r.ms)),
+    peakRssBytes: Math.max(...results.map((r) => r.peakRssKB)) * KB,
+    baselineRssBytes: median(results.map((r) => r.baselineRssKB)) * KB,
+    afterRssBytes: median(results.map((r) => r.afterRssKB)) * KB,
+    bufferBytes: Math.max(...results.map((r) => r.bufferBytes)),
+  };
+}
+
+export function fileFigures(
+  fixture: Fixture,
+  parse: readonly ChildResult[],
+  miss: readonly ChildResult[],
+  hit: readonly ChildResult[],
+  cacheFileBytes: number,
+): FileFigures {
+  const columnBytes = fixture.rows * fixture.spec.storeColumns * 8;
+  const parseSet = runSet(parse);
+  const missSet = runSet(miss);
+  const hitSet = runSet(hit);
+  const all = [...parse, ...miss, ...hit];
+  const worst = all.reduce((a, b) => (b.peakRssKB > a.peakRssKB ? b : a));
+  return {
+    key: fixture.spec.key,
+    label: fixture.spec.label,
+    path: fixture.path,
+    prepared: fixture.prepared,
+    rows: fixture.rows,
+    storeColumns: fixture.spec.storeColumns,
+    fileBytes: fixture.bytes,
+    columnBytes,
+    parse: {
+      ...parseSet,
+      mbPerSec: fixture.bytes / MB / (parseSet.medianMs / 1000),
+      rowsPerSec: fixture.rows / (parseSet.medianMs / 1000),
+    },
+    cacheMiss: { ...missSet, cacheFileBytes },
+    cacheHit: { ...hitSet, speedup: parseSet.medianMs / hitSet.medianMs },
+    peakRssBytes: worst.peakRssKB * KB,
+    peakRssOverColumnBytes: (worst.peakRssKB * KB) / columnBytes,
+    loadRssOverColumnBytes: ((worst.peakRssKB - worst.baselineRssKB) * KB) / columnBytes,
+  };
+}
+
+export function targetsOf(files: readonly FileFigures[]): Target[] {
+  const targets: Target[] = [];
+  for (const f of files) {
+    if (f.key === 'klines') {
+      targets.push({ file: f.label, name: 'first parse ≥ 60 MB/s', value: f.parse.mbPerSec, unit: 'MB/s', threshold: 60, pass: f.parse.mbPerSec >= 60 });
+    }
+  }
+  for (const f of files) {
+    targets.push({ file: f.label, name: 'cache hit ≥ 10× faster than first parse', value: f.cacheHit.speedup, unit: '×', threshold: 10, pass: f.cacheHit.speedup >= 10 });
+  }
+  for (const f of files) {
+    targets.push({
+      file: f.label,
+      name: 'peak RSS < 3× column bytes',
+      value: f.peakRssOverColumnBytes,
+      unit: '×',
+      threshold: 3,
+      pass: f.peakRssOverColumnBytes < 3,
+    });
+  }
+  return targets;
+}
+
+// ---- text -------------------------------------------------------------------------------------
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+const mb = (bytes: number): string => `${(bytes / MB).toFixed(1)} MB`;
+const times = (x: number): string => `${x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)}×`;
+
+function duration(ms: number): string {
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms >= 100) return `${ms.toFixed(0)} ms`;
+  return `${ms.toFixed(1)} ms`;
+}
+
+/** Several durations in one unit: `771, 765, 749 ms` or `4.75, 4.71 s`. */
+function durations(ms: readonly number[]): string {
+  if (Math.max(...ms) >= 1000) return `${ms.map((m) => (m / 1000).toFixed(2)).join(', ')} s`;
+  const digits = Math.max(...ms) >= 100 ? 0 : 1;
+  return `${ms.map((m) => m.toFixed(digits)).join(', ')} ms`;
+}
+
+/** Lays rows out in columns: the first column left-aligned, the others left-aligned too. */
+function table(rows: readonly (readonly string[])[], gap = 3): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, [...cell].length)));
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - [...cell].length + gap)))
+      .join('')
+      .trimEnd(),
+  );
+}
+
+export function formatText(figures: BenchFigures): string {
+  const { environment: env, files } = figures;
+  const lines: string[] = [];
+  lines.push('replaylab data-layer bench');
+  lines.push(`node ${env.node} (V8 ${env.v8}) · ${env.cpu} · ${env.cores} cores · ${env.platform} · ${(env.totalMemoryBytes / 2 ** 30).toFixed(1)} GiB RAM`);
+  lines.push(`work dir ${figures.workDir} (${files.map((f) => `${f.label}: ${f.prepared}`).join(', ')})`);
+  lines.push('each load runs in a fresh child process; the CSV is in the OS page cache; MB = 10^6 bytes');
+  lines.push('');
+
+  const col = (get: (f: FileFigures) => string): string[] => files.map(get);
+  const rows: string[][] = [
+    ['', ...col((f) => f.label)],
+    ['file', ...col((f) => basename(f.path))],
+    ['rows', ...col((f) => int(f.rows))],
+    ['file size', ...col((f) => mb(f.fileBytes))],
+    ['first parse, --no-cache (median)', ...col((f) => `${duration(f.parse.medianMs)} (${f.parse.runs} run${f.parse.runs === 1 ? '' : 's'})`)],
+    ['  runs', ...col((f) => durations(f.parse.ms))],
+    ['  throughput', ...col((f) => `${f.parse.mbPerSec.toFixed(1)} MB/s`)],
+    ['  rows/s', ...col((f) => int(f.parse.rowsPerSec))],
+    ['cache miss (parse + cache write)', ...col((f) => duration(f.cacheMiss.medianMs))],
+    ['cache file', ...col((f) => mb(f.cacheMiss.cacheFileBytes))],
+    ['cache hit (median)', ...col((f) => `${duration(f.cacheHit.medianMs)} (${f.cacheHit.runs} runs)`)],
+    ['  runs', ...col((f) => durations(f.cacheHit.ms))],
+    ['  speed-up vs first parse', ...col((f) => times(f.cacheHit.speedup))],
+    ['column bytes (rows × cols × 8)', ...col((f) => `${mb(f.columnBytes)} (${f.storeColumns} cols)`)],
+    ['store buffer after parse (capacity)', ...col((f) => `${mb(f.parse.bufferBytes)} (${times(f.parse.bufferBytes / f.columnBytes)} column bytes)`)],
+    ['child RSS before load (baseline)', ...col((f) => mb(f.parse.baselineRssBytes))],
+    ['peak RSS, first parse (max)', ...col((f) => mb(f.parse.peakRssBytes))],
+    ['peak RSS, cache miss', ...col((f) => mb(f.cacheMiss.peakRssBytes))],
+    ['peak RSS, cache hit (max)', ...col((f) => mb(f.cacheHit.peakRssBytes))],
+    ['RSS after parse, table alive', ...col((f) => mb(f.parse.afterRssBytes))],
+    ['peak RSS / column bytes (worst load)', ...col((f) => times(f.peakRssOverColumnBytes))],
+    ['(peak − baseline) / column bytes', ...col((f) => times(f.loadRssOverColumnBytes))],
+  ];
+  lines.push(...table(rows));
+  lines.push('');
+
+  const targetRows: string[][] = [['target', 'file', 'value', 'result']];
+  for (const t of figures.targets) {
+    const value = t.unit === '×' ? times(t.value) : `${t.value.toFixed(1)} ${t.unit}`;
+    targetRows.push([t.name, t.file, value, t.pass ? 'PASS' : 'MISS']);
+  }
+  lines.push(...table(targetRows));
+  lines.push('');
+  lines.push(`bench time ${figures.benchSeconds.toFixed(1)} s (preparing the files included)`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function formatJson(figures: BenchFigures): string {
+  return `${JSON.stringify(figures, null, 2)}\n`;
+}
