@@ -14,7 +14,7 @@ export function generateCommand(yargs: Argv) {
         .option('interval', { type: 'string', default: '1m', describe: 'candle interval (1m, 5m, 1h, …)' })
         .option('seed', { type: 'number', default: GENERATOR_DEFAULTS.seed, describe: 'random seed: same seed, same files' })
         .option('trades', { type: 'boolean', default: false, describe: 'also write aggTrades files consistent with the candles' })
-        .option('trades-per-bar', { type: 'number', default: GENERATOR_DEFAULTS.tradesPerBar, describe: 'mean trades per candle (4 to 17)' })
+        .option('trades-per-bar', { type: 'number', default: GENERATOR_DEFAULTS.tradesPerBar, describe: 'trades per candle, roughly (4 to 17; open, high, low and close always trade)' })
         .option('symbol', { type: 'string', default: GENERATOR_DEFAULTS.symbol, describe: 'symbol in file names' })
         .option('market', { choices: ['spot', 'usdm'] as const, default: GENERATOR_DEFAULTS.market, describe: 'file layout to imitate: usdm (header rows) or spot (none)' })
         .option('start', { type: 'string', default: '2024-01-01T00:00:00Z', describe: 'open time of the first candle (ISO 8601, UTC)' })

@@ -3,10 +3,28 @@
  * replaylab draws from an `Rng` passed to it explicitly; `fork()` gives an independent stream
  * (a jump of 2^64 steps) so that adding draws in one component never shifts another's.
  */
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { xoroshiro128plusFromState, type xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 
 type Generator = ReturnType<typeof xoroshiro128plus>;
 
+
+/**
+ * The generator's 128-bit state from a seed, through SplitMix32: pure-rand's own seeding puts a
+ * small seed straight into the state, which makes the first draws of seeds 1, 2, 3… all ≈ 1.
+ */
+function seedState(seed: number): number[] {
+  let x = (seed ^ Math.floor(seed / 4_294_967_296)) | 0;
+  const state: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    x = (x + 0x9e3779b9) | 0;
+    let z = x;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    state.push((z ^ (z >>> 16)) | 0);
+  }
+  if (!state.some((v) => v !== 0)) state[0] = 1; // the all-zero state is a fixed point
+  return state;
+}
 
 export class Rng {
   readonly seed: number;
@@ -16,7 +34,7 @@ export class Rng {
   constructor(seed: number, generator?: Generator) {
     if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
     this.seed = seed;
-    this.generator = generator ?? xoroshiro128plus((seed ^ Math.floor(seed / 4_294_967_296)) | 0);
+    this.generator = generator ?? xoroshiro128plusFromState(seedState(seed));
   }
 
   /**

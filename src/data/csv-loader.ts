@@ -320,8 +320,17 @@ function withNaN(table: CandleTable, absent: readonly CandleColumn[]): CandleTab
   return table;
 }
 
-const SIDE_WORDS: Record<string, number> = { buy: 1, sell: -1, b: 1, s: -1, '': 0 };
-const BUYER_MAKER_WORDS: Record<string, number> = { true: -1, false: 1 };
+const SIDE_WORDS = new Map([
+  ['buy', 1],
+  ['sell', -1],
+  ['b', 1],
+  ['s', -1],
+  ['', 0],
+]);
+const BUYER_MAKER_WORDS = new Map([
+  ['true', -1],
+  ['false', 1],
+]);
 
 function tradeSink(file: string, layout: FileLayout, options: LoadOptions, estimatedRows: number): RowSink {
   const builder = new TableBuilder(TRADE_COLUMNS, estimatedRows);
@@ -372,7 +381,7 @@ function tradeSink(file: string, layout: FileLayout, options: LoadOptions, estim
       let side = 0;
       if (fSide >= 0) {
         const word = row[fSide]!;
-        const mapped = sideWords[word] ?? sideWords[word.trim().toLowerCase()];
+        const mapped = sideWords.get(word) ?? sideWords.get(word.trim().toLowerCase());
         if (mapped === undefined) {
           const expected = layout.sideEncoding === 'is_buyer_maker' ? 'true or false' : 'buy or sell';
           bad.report(line, fSide, word, `expected ${expected}`);

@@ -117,9 +117,15 @@ const REQUIRED_CANDLE: readonly CandleColumn[] = ['open', 'high', 'low', 'close'
 
 const SNIFF_BYTES = 64 * 1024;
 
-/** Normalises a header cell: trimmed, lower case, spaces and dashes as underscores, no BOM. */
+/** A cell of the sniffed head as papaparse will read it: no BOM, no surrounding quotes. */
+function unquote(cell: string): string {
+  const text = cell.replace(/^\uFEFF/, '').trim();
+  return text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1).replace(/""/g, '"') : text;
+}
+
+/** Normalises a header cell: trimmed, lower case, spaces and dashes as underscores, no BOM or quotes. */
 export function normaliseHeaderName(name: string): string {
-  return name.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return unquote(name).toLowerCase().replace(/[\s-]+/g, '_');
 }
 
 /** A number as the parse loop reads it: `+text`, but an empty or blank field is not zero. */
@@ -166,14 +172,15 @@ function countDelimiter(line: string, delimiter: string): number {
 
 function wrongDelimiterReason(line: string): string | undefined {
   const commas = countDelimiter(line, ',');
+  if (commas === 0 && !/[;\t|]/.test(line)) return undefined;
   for (const [delimiter, name] of [
     [';', 'semicolon'],
     ['\t', 'tab'],
     ['|', 'pipe'],
   ] as const) {
-    // More of another separator than commas: decimal commas (`100,5;101,0`) included.
-    if (countDelimiter(line, delimiter) > commas) {
-      return `no comma found: this line is ${name}-separated; replaylab reads comma-separated files`;
+    // As many of another separator as commas: decimal commas (`100,5;101,0`) included.
+    if (countDelimiter(line, delimiter) >= Math.max(1, commas)) {
+      return `this line is ${name}-separated; replaylab reads comma-separated files (with '.' as the decimal point)`;
     }
   }
   return undefined;
@@ -204,8 +211,8 @@ export function detectLayout(
   if (delimiterProblem !== undefined) {
     throw new DataError({ file, line: firstIndex + 1, value: first }, delimiterProblem);
   }
-  const cells = first.split(',');
-  const firstCell = cells[0]!.replace(/^\uFEFF/, '');
+  const cells = first.split(',').map(unquote);
+  const firstCell = cells[0]!;
   const hasHeader =
     firstCell.trim() === '' || (!isNumericText(firstCell) && Number.isNaN(parseIsoTime(firstCell)));
   const bytesPerLine = Math.max(8, (complete ? head.length : text.lastIndexOf('\n') + 1) / Math.max(1, lines.length));
@@ -217,7 +224,7 @@ export function detectLayout(
     if (dataLine === undefined && complete) {
       throw new DataError({ file, line: firstIndex + 1 }, 'the file has a header but no data rows');
     }
-    return layoutFromHeader(file, cells, dataLine?.split(','), expect, common);
+    return layoutFromHeader(file, cells, dataLine?.split(',').map(unquote), expect, common);
   }
   return layoutWithoutHeader(file, cells, firstIndex + 1, expect, common);
 }
@@ -237,7 +244,7 @@ function layoutFromHeader(
   expect: DataKind | undefined,
   common: { quoted: boolean; bytesPerLine: number },
 ): FileLayout {
-  const names = rawNames.map((n) => normaliseHeaderName(n.replace(/^"|"$/g, '')));
+  const names = rawNames.map(normaliseHeaderName);
   const shown = rawNames.map((n) => n.trim()).join(',');
   // Any of open/high/low/close makes it a candle file, so a missing one is named below.
   const hasOhlc = REQUIRED_CANDLE.some((c) => names.includes(c));

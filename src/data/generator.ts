@@ -11,7 +11,7 @@ import { Rng } from '../config/random.js';
 import type { DatasetManifestInput } from '../config/dataset-manifest.js';
 import { InputError } from './errors.js';
 import { BINANCE_KLINE_HEADER } from './formats.js';
-import { formatIsoTime, type Interval } from './time.js';
+import { formatIsoTime, isOnGrid, type Interval } from './time.js';
 
 export type Regime = 'TREND' | 'RANGE' | 'BREAKOUT' | 'MEAN_REVERSION';
 export const REGIMES: readonly Regime[] = ['TREND', 'RANGE', 'BREAKOUT', 'MEAN_REVERSION'];
@@ -28,7 +28,10 @@ export interface GeneratorOptions {
   readonly startPrice: number;
   /** Annualised volatility of the calm regimes. */
   readonly annualVolatility: number;
-  /** Mean number of trades per bar (at least 4: open, high, low and close are always trades). */
+  /**
+   * Trades per bar, roughly (4 to 17): the open, high, low and close points always trade (fewer
+   * when they coincide), and other path points trade with a chance that makes this the mean.
+   */
   readonly tradesPerBar: number;
   readonly tickSize: number;
   readonly qtyStep: number;
@@ -130,7 +133,7 @@ export function generateMarket(outDir: string, options: GeneratorOptions, comman
   if (!Number.isInteger(options.bars) || options.bars < 1) throw new InputError(`--bars must be a whole number above 0, got ${options.bars}`);
   if (options.interval.isMonthly) throw new InputError('--interval 1M is not supported by the generator; use 1w or shorter');
   if (options.tradesPerBar < 4) throw new InputError(`--trades-per-bar must be at least 4 (open, high, low, close), got ${options.tradesPerBar}`);
-  if (options.startMs % options.interval.ms !== 0 && options.interval.ms <= 86_400_000) {
+  if (!isOnGrid(options.startMs, options.interval)) {
     throw new InputError(`--start ${formatIsoTime(options.startMs)} is not on the ${options.interval.name} grid`);
   }
   const target = resolve(outDir);
@@ -234,7 +237,7 @@ function writeMarket(dir: string, options: GeneratorOptions): Omit<GeneratedData
         const weights = MODELS[regime].next;
         let pick = pathRng.next() * weights.reduce((a, b) => a + b, 0);
         let index = 0;
-        while (pick >= weights[index]!) pick -= weights[index++]!;
+        while (index < weights.length - 1 && pick >= weights[index]!) pick -= weights[index++]!;
         regime = REGIMES[index]!;
       }
       barsLeft = Math.max(5, Math.round(pathRng.exponential(MODELS[regime].meanBars)));

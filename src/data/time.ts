@@ -45,14 +45,18 @@ export function parseIsoTime(text: string): number {
     return Number.NaN;
   }
   const fraction = m[7] === undefined ? 0 : +`0.${m[7]}` * 1_000;
-  let ms = Date.UTC(year, month - 1, day, hour, minute, second) + fraction;
-  const check = new Date(Date.UTC(year, month - 1, day));
-  if (check.getUTCDate() !== day) return Number.NaN; // 2021-02-30
+  const date = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
+  date.setUTCFullYear(year); // Date.UTC maps years 0-99 to 1900-1999
+  if (date.getUTCDate() !== day) return Number.NaN; // 2021-02-30
+  let ms = date.getTime() + fraction;
   const offset = m[8];
   if (offset !== undefined && offset.toUpperCase() !== 'Z') {
     const sign = offset[0] === '-' ? -1 : 1;
     const digits = offset.slice(1).replace(':', '');
-    const offsetMinutes = +digits.slice(0, 2) * 60 + (digits.length > 2 ? +digits.slice(2) : 0);
+    const offsetHours = +digits.slice(0, 2);
+    const offsetRest = digits.length > 2 ? +digits.slice(2) : 0;
+    if (offsetHours > 14 || offsetRest > 59) return Number.NaN;
+    const offsetMinutes = offsetHours * 60 + offsetRest;
     ms -= sign * offsetMinutes * MS_PER_MINUTE;
   }
   return ms;
