@@ -163,6 +163,23 @@ function numberProblem(value: number, what: 'price' | 'amount' | 'time'): string
   return what === 'price' ? 'a price must be above zero' : 'must not be negative';
 }
 
+/** Reads a file's time field: ISO text, or epoch numbers in s, ms or µs by magnitude. */
+class TimeReader {
+  /** How the first row's time was written. */
+  unit: EpochUnit | 'iso' | undefined;
+  constructor(private readonly isText: boolean) {
+    this.unit = isText ? 'iso' : undefined;
+  }
+
+  /** Epoch ms, or NaN when the text is not a time. */
+  read(text: string): number {
+    if (this.isText) return parseIsoTime(text);
+    const raw = toNumber(text);
+    if (this.unit === undefined && Number.isFinite(raw)) this.unit = epochUnitOf(raw);
+    return epochToMs(raw);
+  }
+}
+
 /** Collects bad rows: throws at the first under `error`, counts them under `skip`. */
 class BadRows {
   count = 0;
@@ -172,6 +189,19 @@ class BadRows {
     private readonly layout: FileLayout,
     private readonly policy: BadRowPolicy,
   ) {}
+
+  /** A row with the wrong number of fields; blank lines are passed over. */
+  wrongWidth(row: readonly string[], width: number, line: number): void {
+    if (isBlank(row)) return;
+    this.report(line, undefined, row.join(','), widthProblem(row, width));
+  }
+
+  throwNoRows(): never {
+    throw new DataError(
+      { file: this.file },
+      this.count > 0 ? `no valid rows: all ${this.count} data rows are bad` : 'the file has no data rows',
+    );
+  }
 
   report(line: number, field: number | undefined, value: string | undefined, reason: string): void {
     const location = {
@@ -204,10 +234,9 @@ function candleSink(file: string, layout: FileLayout, options: LoadOptions, esti
   const absent = CANDLE_COLUMNS.filter((c) => c !== 'openTime' && (f[c] ?? -1) < 0);
   const closeTimeSlot = optional.indexOf('closeTime');
   const width = layout.width;
-  const timeIsText = layout.timeIsText;
+  const times = new TimeReader(layout.timeIsText);
   let prevTime = Number.NEGATIVE_INFINITY;
   let prevLine = 0;
-  let timeUnit: EpochUnit | 'iso' | undefined = timeIsText ? 'iso' : undefined;
 
   const consume = (rows: readonly string[][], firstLine: number): void => {
     builder.ensure(rows.length);
@@ -220,18 +249,11 @@ function candleSink(file: string, layout: FileLayout, options: LoadOptions, esti
       const row = rows[r]!;
       const line = firstLine + r;
       if (row.length !== width) {
-        if (isBlank(row)) continue;
-        bad.report(line, undefined, row.join(','), widthProblem(row, width));
+        bad.wrongWidth(row, width, line);
         continue;
       }
       const timeText = row[fTime]!;
-      let time: number;
-      if (timeIsText) time = parseIsoTime(timeText);
-      else {
-        const raw = toNumber(timeText);
-        time = epochToMs(raw);
-        timeUnit ??= epochUnitOf(raw);
-      }
+      const time = times.read(timeText);
       if (!Number.isFinite(time)) {
         bad.report(line, fTime, timeText, numberProblem(time, 'time'));
         continue;
@@ -296,15 +318,13 @@ function candleSink(file: string, layout: FileLayout, options: LoadOptions, esti
   return {
     consume,
     finish: () => {
-      if (builder.rows === 0) {
-        throw new DataError({ file }, bad.count > 0 ? `no valid rows: all ${bad.count} data rows are bad` : 'the file has no data rows');
-      }
+      if (builder.rows === 0) bad.throwNoRows();
       return {
         kind: 'candles',
         file,
         format: layout.format,
         hasHeader: layout.hasHeader,
-        timeUnit: timeUnit ?? 'ms',
+        timeUnit: times.unit ?? 'ms',
         presentColumns: ['openTime', 'open', 'high', 'low', 'close', ...optional],
         badRows: bad.count,
         badRowSamples: bad.samples,
@@ -339,31 +359,23 @@ function tradeSink(file: string, layout: FileLayout, options: LoadOptions, estim
   const [fTime, fPrice, fQty, fId, fSide] = [layout.timeField, f.price!, f.qty!, f.id ?? -1, layout.sideField];
   const sideWords = layout.sideEncoding === 'is_buyer_maker' ? BUYER_MAKER_WORDS : SIDE_WORDS;
   const width = layout.width;
-  const timeIsText = layout.timeIsText;
+  const times = new TimeReader(layout.timeIsText);
   let prevTime = Number.NEGATIVE_INFINITY;
   let prevLine = 0;
-  let timeUnit: EpochUnit | 'iso' | undefined = timeIsText ? 'iso' : undefined;
 
   const consume = (rows: readonly string[][], firstLine: number): void => {
     builder.ensure(rows.length);
-    const { time: times, price: prices, qty: qtys, side: sides, id: ids } = builder.columns;
+    const { time: timeColumn, price: prices, qty: qtys, side: sides, id: ids } = builder.columns;
     let i = builder.rows;
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r]!;
       const line = firstLine + r;
       if (row.length !== width) {
-        if (isBlank(row)) continue;
-        bad.report(line, undefined, row.join(','), widthProblem(row, width));
+        bad.wrongWidth(row, width, line);
         continue;
       }
       const timeText = row[fTime]!;
-      let time: number;
-      if (timeIsText) time = parseIsoTime(timeText);
-      else {
-        const raw = toNumber(timeText);
-        time = epochToMs(raw);
-        timeUnit ??= epochUnitOf(raw);
-      }
+      const time = times.read(timeText);
       if (!Number.isFinite(time)) {
         bad.report(line, fTime, timeText, numberProblem(time, 'time'));
         continue;
@@ -401,7 +413,7 @@ function tradeSink(file: string, layout: FileLayout, options: LoadOptions, estim
         bad.report(line, fTime, timeText, `time not increasing: ${formatIsoTime(time)} is before line ${prevLine} (${formatIsoTime(prevTime)})`);
         continue;
       }
-      times[i] = time;
+      timeColumn[i] = time;
       prices[i] = price;
       qtys[i] = qty;
       sides[i] = side;
@@ -416,16 +428,14 @@ function tradeSink(file: string, layout: FileLayout, options: LoadOptions, estim
   return {
     consume,
     finish: () => {
-      if (builder.rows === 0) {
-        throw new DataError({ file }, bad.count > 0 ? `no valid rows: all ${bad.count} data rows are bad` : 'the file has no data rows');
-      }
+      if (builder.rows === 0) bad.throwNoRows();
       const present = ['time', 'price', 'qty', ...(fSide >= 0 ? ['side'] : []), ...(fId >= 0 ? ['id'] : [])];
       return {
         kind: 'trades',
         file,
         format: layout.format,
         hasHeader: layout.hasHeader,
-        timeUnit: timeUnit ?? 'ms',
+        timeUnit: times.unit ?? 'ms',
         presentColumns: present,
         badRows: bad.count,
         badRowSamples: bad.samples,
