@@ -1,5 +1,6 @@
 /** The top level of the `replaylab` command line: help, version, no command. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, removeTmpDirs, runCli } from './helpers.js';
@@ -11,6 +12,15 @@ afterAll(removeTmpDirs);
 describe('replaylab', () => {
   it('is the package bin', () => {
     expect(packageJson.bin.replaylab).toBe('dist/src/cli/main.js');
+  });
+
+  it('runs as an executable after the build (shebang and mode)', () => {
+    const bin = join(REPO_ROOT, packageJson.bin.replaylab!);
+    expect(statSync(bin).mode & 0o111).not.toBe(0);
+    expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    const result = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim()).toBe(packageJson.version);
   });
 
   it('--help exits 0 and lists every command with a description', () => {
