@@ -248,7 +248,7 @@ export function removeFixtures(workDir: string, cacheDir: string): void {
 }
 
 /** Makes sure the joined file of `spec` exists in `workDir`, generating and joining as needed. */
-export function prepareFixture(workDir: string, spec: FixtureSpec): Fixture {
+export async function prepareFixture(workDir: string, spec: FixtureSpec): Promise<Fixture> {
   const started = performance.now();
   const path = join(workDir, spec.fileName);
   const generated = join(workDir, spec.generatedDir);
@@ -285,7 +285,7 @@ export function prepareFixture(workDir: string, spec: FixtureSpec): Fixture {
     const { bars, tradesPerBar } = spec.generator;
     progress(`${spec.label}: generating ${bars.toLocaleString('en-US')} bars${spec.generator.trades ? ` with trades (tradesPerBar ${tradesPerBar})` : ''} into ${generated} …`);
     const t0 = performance.now();
-    generateMarket(generated, spec.generator, 'bench/main.ts');
+    await generateMarket(generated, spec.generator, 'bench/main.ts');
     progress(`${spec.label}: generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     manifest = readGeneratedManifest(generated);
     prepared = 'generated';

@@ -128,7 +128,8 @@ async function main(argv: readonly string[]): Promise<void> {
     progress('--fresh: deleting the bench files in the work dir');
     removeFixtures(workDir, cacheDir);
   }
-  const fixtures = fixtureSpecs().map((spec) => prepareFixture(workDir, spec));
+  const fixtures: Fixture[] = [];
+  for (const spec of fixtureSpecs()) fixtures.push(await prepareFixture(workDir, spec));
 
   // Every run starts from an empty cache folder, so the miss run writes the cache the hits read.
   rmSync(cacheDir, { recursive: true, force: true });

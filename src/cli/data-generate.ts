@@ -20,8 +20,8 @@ export function generateCommand(yargs: Argv) {
         .option('start', { type: 'string', default: '2024-01-01T00:00:00Z', describe: 'open time of the first candle (ISO 8601, UTC)' })
         .option('start-price', { type: 'number', default: GENERATOR_DEFAULTS.startPrice, describe: 'price of the first candle' })
         .option('volatility', { type: 'number', default: GENERATOR_DEFAULTS.annualVolatility, describe: 'annualised volatility of calm stretches (0.6 = 60%)' })
-        .example('$0 data generate --out data/synth --bars 20000 --interval 5m --trades', '20k 5-minute candles with trades'),
-    (args) => {
+        .example('$0 data generate --out data/synth --interval 5m --trades', '5-minute candles with trades'),
+    async (args) => {
       const interval = parseInterval(args.interval);
       if (interval === undefined) throw new InputError(`--interval '${args.interval}' is not an interval such as 1m, 5m, 1h`);
       const startMs = parseIsoTime(args.start);
@@ -31,7 +31,7 @@ export function generateCommand(yargs: Argv) {
       if (!(args.volatility > 0 && args.volatility < 10)) throw new InputError(`--volatility must be between 0 and 10, got ${args.volatility}`);
       if (args.tradesPerBar > 17) throw new InputError(`--trades-per-bar must be at most 17, got ${args.tradesPerBar}`);
       const command = ['replaylab data generate', ...process.argv.slice(process.argv.findIndex((a) => a === 'generate') + 1)].join(' ');
-      const result = generateMarket(
+      const result = await generateMarket(
         args.out,
         {
           bars: args.bars,

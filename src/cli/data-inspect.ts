@@ -14,8 +14,8 @@ import {
   type Interval,
   type LoadedFile,
 } from '../data/index.js';
-import { dataLoadOptions, type DataArgs } from './data-options.js';
-import { formatPairs, formatTable } from './output.js';
+import { dataLoadOptions, withDataOptions, type DataArgs } from './data-options.js';
+import { formatNumber, formatPairs, formatTable } from './output.js';
 
 interface InspectArgs extends DataArgs {
   paths: string[];
@@ -127,7 +127,12 @@ function printReport(report: DatasetReport): string {
     ['candles', c.rows],
     ['from', c.first],
     ['to', c.last],
-    ['gaps', largest === null ? 'none' : `${c.gaps.count} (${c.gaps.missingBars} bars missing; largest ${largest.duration}, ${largest.from} → ${largest.to})`],
+    [
+      'gaps',
+      largest === null
+        ? 'none'
+        : `${formatNumber(c.gaps.count)} (${formatNumber(c.gaps.missingBars)} bars missing); longest ${largest.duration} between the candles at ${largest.from} and ${largest.to}`,
+    ],
     ['off-grid', c.offGrid],
     ['short candles', c.shortCandles],
   ];
@@ -159,7 +164,7 @@ export function inspectCommand(yargs: Argv) {
     'inspect <paths..>',
     'Show what data files or dataset folders hold: format, interval, rows, time range, gaps, bad rows',
     (y) =>
-      y
+      withDataOptions(y)
         .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'dataset folders or CSV files' })
         .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
         .example('$0 data inspect datasets/synthetic-5m', 'inspect the bundled dataset')

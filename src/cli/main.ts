@@ -4,10 +4,10 @@ import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { InputError } from '../data/index.js';
+import { removeTemporaries } from '../data/temporary-files.js';
 import { aggregateCommand } from './data-aggregate.js';
 import { generateCommand } from './data-generate.js';
 import { inspectCommand } from './data-inspect.js';
-import { withDataOptions } from './data-options.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -30,8 +30,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   const cli = yargs(argv)
     .scriptName('replaylab')
     .usage('$0 <command> [options]\n\nReplay historical markets for RL trading agents, and compare them.')
+    .parserConfiguration({ 'duplicate-arguments-array': false })
     .command('data', 'Market data: inspect files and datasets, generate a synthetic market, build candles from trades', (y) =>
-      withDataOptions(aggregateCommand(generateCommand(inspectCommand(y))))
+      generateCommand(aggregateCommand(inspectCommand(y)))
         .demandCommand(1, 'name a data command: inspect, generate or aggregate')
         .strict(),
     )
@@ -56,9 +57,29 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`replaylab: ${error.message}\n`);
       return error.exitCode;
     }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== undefined && USER_FILE_ERRORS.has(code)) {
+      // A path the user gave that cannot be used: their input, not our bug.
+      process.stderr.write(`replaylab: ${(error as Error).message}\n`);
+      return 2;
+    }
     process.stderr.write(`replaylab: internal error: ${(error as Error).stack ?? String(error)}\n`);
     return 1;
   }
+}
+
+const USER_FILE_ERRORS = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'EACCES', 'EPERM', 'EEXIST', 'ENOSPC', 'EROFS', 'ENAMETOOLONG']);
+
+/** Ctrl-C and SIGTERM remove whatever was being written, then exit as the shell expects. */
+for (const [signal, exitCode] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
+  process.on(signal, () => {
+    const removed = removeTemporaries();
+    process.stderr.write(`\nreplaylab: interrupted${removed.length > 0 ? '; removed the partial output' : ''}\n`);
+    process.exit(exitCode);
+  });
 }
 
 process.exitCode = await main(hideBin(process.argv));

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { CANDLE_COLUMNS, TRADE_COLUMNS, viewTable } from './columns.js';
 import { PARSER_VERSION, type LoadOptions, type ParsedFile } from './csv-loader.js';
+import { releaseTemporary, trackTemporary } from './temporary-files.js';
 
 const MAGIC = 'RPLYCOL1';
 const PREFIX_BYTES = 16; // magic (8) + header length (4) + reserved (4)
@@ -130,6 +131,7 @@ export function writeCache(cache: CacheOptions, size: number, mtimeMs: number, o
 
   mkdirSync(cache.dir, { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
+  trackTemporary(temporary);
   const fd = openSync(temporary, 'w');
   try {
     writeSync(fd, prefix);
@@ -142,8 +144,10 @@ export function writeCache(cache: CacheOptions, size: number, mtimeMs: number, o
   } catch (error) {
     closeSync(fd);
     rmSync(temporary, { force: true });
+    releaseTemporary(temporary);
     throw error;
   }
   closeSync(fd);
   renameSync(temporary, path);
+  releaseTemporary(temporary);
 }

@@ -151,10 +151,15 @@ function isBlank(row: readonly string[]): boolean {
   return row.length === 1 && row[0]!.trim() === '';
 }
 
-/** `+text`, except that an empty or blank field is NaN rather than 0. */
+/**
+ * `+text`, except that an empty or blank field is NaN rather than 0, and so are hexadecimal,
+ * binary and octal literals (`0x10` is not a price), which `+` would accept.
+ */
 function toNumber(text: string): number {
   const value = +text;
-  return value === 0 && text.trim() === '' ? Number.NaN : value;
+  if (value === 0) return text.trim() === '' ? Number.NaN : value;
+  const second = text.charCodeAt(1) | 0x20; // lower case
+  return second === 0x78 || second === 0x62 || second === 0x6f ? Number.NaN : value; // x, b, o
 }
 
 function numberProblem(value: number, what: 'price' | 'amount' | 'time'): string {
@@ -207,7 +212,7 @@ class BadRows {
     const location = {
       file: this.file,
       line,
-      ...(field === undefined ? {} : { column: field + 1, columnName: this.layout.columnNames[field] ?? `#${field + 1}` }),
+      ...(field === undefined ? {} : { column: field + 1, columnName: this.layout.columnNames[field] || '(unnamed)' }),
       ...(value === undefined ? {} : { value }),
     };
     if (this.policy === 'error') throw new DataError(location, reason);
@@ -360,7 +365,10 @@ function tradeSink(file: string, layout: FileLayout, options: LoadOptions, estim
   const sideWords = layout.sideEncoding === 'is_buyer_maker' ? BUYER_MAKER_WORDS : SIDE_WORDS;
   const width = layout.width;
   const times = new TimeReader(layout.timeIsText);
+  // Binance trade ids increase strictly; other sources' ids at least never repeat back to back.
+  const idsIncrease = layout.format === 'binance-aggTrades' || layout.format === 'binance-trades';
   let prevTime = Number.NEGATIVE_INFINITY;
+  let prevId = Number.NEGATIVE_INFINITY;
   let prevLine = 0;
 
   const consume = (rows: readonly string[][], firstLine: number): void => {
@@ -408,6 +416,11 @@ function tradeSink(file: string, layout: FileLayout, options: LoadOptions, estim
           bad.report(line, fId, row[fId], 'not a number');
           continue;
         }
+        if (id === prevId || (idsIncrease && id < prevId)) {
+          const reason = id === prevId ? `duplicate trade id (line ${prevLine} has the same)` : `trade id not increasing (line ${prevLine} has ${prevId})`;
+          bad.report(line, fId, row[fId], reason);
+          continue;
+        }
       }
       if (time < prevTime) {
         bad.report(line, fTime, timeText, `time not increasing: ${formatIsoTime(time)} is before line ${prevLine} (${formatIsoTime(prevTime)})`);
@@ -419,6 +432,7 @@ function tradeSink(file: string, layout: FileLayout, options: LoadOptions, estim
       sides[i] = side;
       ids[i] = id;
       i++;
+      prevId = id;
       prevTime = time;
       prevLine = line;
     }

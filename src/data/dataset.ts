@@ -12,7 +12,7 @@ import { CANDLE_COLUMNS, TRADE_COLUMNS, concatTables, sliceTable, type CandleTab
 import { fileSystemError, parseCsvFile, sniffFile, type LoadOptions, type ParsedFile } from './csv-loader.js';
 import { DataError, InputError } from './errors.js';
 import { detectLayout, parseFileName, type DataKind, type FileNameInfo } from './formats.js';
-import { inferInterval } from './quality.js';
+import { inferInterval, measureInterval } from './quality.js';
 import { formatIsoTime, parseInterval, type Interval } from './time.js';
 
 export interface DataLoadOptions extends LoadOptions {
@@ -156,6 +156,7 @@ async function planFolder(folder: string, manifest: DatasetManifest | undefined)
     };
   }
   const plan: FilePlan = { candles: [], trades: [], predictions: undefined, ignored: [] };
+  const aggTrades: string[] = [];
   const rawTrades: string[] = [];
   let entries: string[];
   try {
@@ -171,26 +172,31 @@ async function planFolder(folder: string, manifest: DatasetManifest | undefined)
       predictions ??= path;
       continue;
     }
-    const named = parseFileName(path);
-    let kind: DataKind | undefined = named.kind;
-    let aggregated = named.aggregated ?? true;
-    if (kind === undefined) {
-      const { head, size } = await sniffFile(path);
-      const layout = detectLayout(path, head, size);
-      kind = layout.kind;
-      aggregated = layout.format !== 'binance-trades';
+    let kind: DataKind | undefined = parseFileName(path).kind;
+    if (kind === 'candles') {
+      plan.candles.push(path);
+      continue;
     }
+    const { head, size } = await sniffFile(path);
+    const layout = detectLayout(path, head, size, kind);
+    kind = layout.kind;
     if (kind === 'candles') plan.candles.push(path);
-    else (aggregated ? plan.trades : rawTrades).push(path);
+    else if (layout.format === 'binance-aggTrades') aggTrades.push(path);
+    else if (layout.format === 'binance-trades') rawTrades.push(path);
+    else plan.trades.push(path);
   }
-  // aggTrades and raw trades of one market are the same trades twice: use the aggTrades.
-  if (plan.trades.length > 0) {
+  // Binance's aggTrades and raw trades of one market are the same trades twice: use the aggTrades.
+  plan.trades.push(...aggTrades);
+  if (aggTrades.length > 0) {
     for (const path of rawTrades) {
-      plan.ignored.push({ path, reason: 'the folder also has aggTrades files; list the trade files in dataset.json to choose' });
+      plan.ignored.push({ path, reason: 'the folder also has aggTrades files of the same trades; list the trade files in dataset.json to choose' });
     }
   } else plan.trades.push(...rawTrades);
+  plan.trades.sort();
   if (plan.candles.length === 0 && plan.trades.length === 0) {
-    throw new InputError(`${folder}: no candle or trade CSV files in this folder`);
+    const folders = entries.filter((e) => statSync(join(folder, e)).isDirectory());
+    const hint = folders.length > 0 ? ` (it has subfolders: ${folders.slice(0, 6).join(', ')}${folders.length > 6 ? ', …' : ''}; pass one of them)` : '';
+    throw new InputError(`${folder}: no candle or trade CSV files in this folder${hint}`);
   }
   return { ...plan, predictions };
 }
@@ -296,7 +302,14 @@ async function loadFiles(
   const where = options.path;
   const nameInfo: FileNameInfo[] = [...plan.candles, ...plan.trades].map(parseFileName);
   const symbol = manifest?.symbol ?? agreedValue(where, 'symbol', nameInfo.map((i) => i.symbol));
-  const namedInterval = agreedValue(where, 'interval', nameInfo.map((i) => i.interval?.name));
+  // Each candle file's interval: from its name, else from its data when that is clear.
+  const fileIntervals = candleFiles.map((f) => {
+    const named = parseFileName(f.parsed.file).interval;
+    const measured = f.parsed.kind === 'candles' && f.parsed.table.rows >= 3 ? measureInterval(f.parsed.table.columns.openTime) : undefined;
+    return { named, measured: measured !== undefined && measured.share >= 0.5 ? measured.interval : undefined };
+  });
+  const namedInterval = agreedValue(where, 'interval', fileIntervals.map((i) => (i.named ?? i.measured)?.name));
+  const measuredInterval = agreedValue(where, 'interval', fileIntervals.map((i) => i.measured?.name));
   const policy = options.onBadRow ?? 'error';
   let badRows = [...candleFiles, ...tradeFiles].reduce((sum, f) => sum + f.parsed.badRows, 0);
 
@@ -307,7 +320,19 @@ async function loadFiles(
     badRows += joined.dropped;
   }
   let candles: CandleTable;
-  let interval: Interval | undefined = parseInterval(manifest?.interval ?? namedInterval ?? '') ?? options.interval;
+  const declared: [string, Interval | undefined][] = [
+    [`${join(where, 'dataset.json')} says`, parseInterval(manifest?.interval ?? '')],
+    ['the file names say', parseInterval(namedInterval ?? '')],
+    ['--interval says', options.interval],
+  ];
+  let interval: Interval | undefined;
+  for (const [source, value] of declared) {
+    if (value === undefined) continue;
+    if (measuredInterval !== undefined && value.name !== measuredInterval) {
+      throw new InputError(`${where}: ${source} interval ${value.name}, but the candles are ${measuredInterval} apart`);
+    }
+    interval ??= value;
+  }
   if (candleFiles.length > 0) {
     const joined = joinInTimeOrder('candles', candleFiles, policy);
     candles = joined.table;

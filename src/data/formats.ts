@@ -141,11 +141,14 @@ function isBooleanText(text: string): boolean {
 
 function describeBinary(head: Buffer): string | undefined {
   if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) {
-    return 'this is a zip archive, not a CSV file: unzip it first (Binance archives hold one CSV each)';
+    return 'this is a zip archive (a Binance download, or an .xlsx workbook), not a CSV file: unzip or export it to CSV first';
   }
   if (head[0] === 0x1f && head[1] === 0x8b) return 'this is a gzip file, not a CSV file: decompress it first';
   if (head.subarray(0, 4).toString('latin1') === 'PAR1') return 'this is a Parquet file, not a CSV file';
   if (head.subarray(0, 6).toString('latin1') === 'ARROW1') return 'this is a Feather/Arrow file, not a CSV file';
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
+    return 'this is UTF-16 text: save it as UTF-8 CSV';
+  }
   if (head.includes(0)) return 'this is a binary file (it contains NUL bytes), not a CSV file';
   // Cut at most 3 bytes of a multi-byte character split by the sniff window.
   const end = head.length === SNIFF_BYTES ? head.length - 3 : head.length;

@@ -11,7 +11,7 @@ export interface GapSummary {
   readonly count: number;
   /** Candles missing in all gaps, in whole intervals. */
   readonly missingBars: number;
-  /** The longest gap: from the open of the candle before it to the open of the candle after. */
+  /** The longest gap: `fromMs` is the open of the last candle before it, `toMs` the open of the first after. */
   readonly largest?: { readonly fromMs: number; readonly toMs: number; readonly durationMs: number };
 }
 
@@ -29,6 +29,14 @@ export interface CandleQuality {
 
 /** The most common step between consecutive candles (over up to the first 10,000). */
 export function inferInterval(openTime: Float64Array): Interval | undefined {
+  return measureInterval(openTime)?.interval;
+}
+
+/**
+ * The most common step between consecutive candles and the share of steps that take it: a
+ * share of one half or more means the data clearly has that interval.
+ */
+export function measureInterval(openTime: Float64Array): { interval: Interval; share: number } | undefined {
   const counts = new Map<number, number>();
   const end = Math.min(openTime.length, 10_001);
   for (let i = 1; i < end; i++) {
@@ -45,8 +53,23 @@ export function inferInterval(openTime: Float64Array): Interval | undefined {
   }
   if (best === undefined || best <= 0) return undefined;
   // Monthly candles step by 28 to 31 days.
-  if (best >= 28 * MS_PER_DAY && best <= 31 * MS_PER_DAY) return { name: '1M', ms: 30 * MS_PER_DAY, isMonthly: true };
-  return intervalFromMs(best);
+  if (best >= 28 * MS_PER_DAY && best <= 31 * MS_PER_DAY) {
+    let monthly = 0;
+    for (const [step, count] of counts) if (step >= 28 * MS_PER_DAY && step <= 31 * MS_PER_DAY) monthly += count;
+    return { interval: { name: '1M', ms: 30 * MS_PER_DAY, isMonthly: true }, share: monthly / (end - 1) };
+  }
+  return { interval: intervalFromMs(best), share: bestCount / (end - 1) };
+}
+
+function slotIndex(ms: number, interval: Interval): number {
+  const offset = interval.ms % (7 * MS_PER_DAY) === 0 ? 4 * MS_PER_DAY : 0; // weeks start on Monday
+  return Math.floor((ms - offset) / interval.ms);
+}
+
+function monthsBetween(fromMs: number, toMs: number): number {
+  const from = new Date(fromMs);
+  const to = new Date(toMs);
+  return (to.getUTCFullYear() - from.getUTCFullYear()) * 12 + to.getUTCMonth() - from.getUTCMonth();
 }
 
 export function assessCandles(table: CandleTable, interval: Interval): CandleQuality {
@@ -68,7 +91,11 @@ export function assessCandles(table: CandleTable, interval: Interval): CandleQua
     const step = t - openTime[i - 1]!;
     if (step > maxStep) {
       gapCount++;
-      missing += Math.max(1, Math.round(step / interval.ms) - 1);
+      // Grid slots after the previous candle's slot that end by this candle's open: an off-grid
+      // candle occupies the slot it opens in.
+      missing += interval.isMonthly
+        ? Math.max(1, monthsBetween(openTime[i - 1]!, t) - 1)
+        : Math.max(1, slotIndex(t, interval) - slotIndex(openTime[i - 1]!, interval) - 1);
       if (largest === undefined || step > largest.durationMs) {
         largest = { fromMs: openTime[i - 1]!, toMs: t, durationMs: step };
       }

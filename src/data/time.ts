@@ -127,6 +127,7 @@ export function isOnGrid(openTimeMs: number, interval: Interval): boolean {
 /** Human duration: `3d 4h`, `45m`, `12s`. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms);
+  if (ms < 0) return `-${formatDuration(-ms)}`;
   const parts: string[] = [];
   let rest = Math.round(ms / 1_000);
   for (const [unit, size] of [
@@ -140,5 +141,5 @@ export function formatDuration(ms: number): string {
       rest %= size;
     }
   }
-  return parts.length === 0 ? '0s' : parts.slice(0, 2).join(' ');
+  return parts.length === 0 ? '0s' : parts.slice(0, 3).join(' ');
 }

@@ -1,8 +1,9 @@
 /** `replaylab data generate` and `data aggregate` end to end. */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTmpDir, parseJson, readCsvRows, removeTmpDirs, runCli, snapshotFiles, type CliResult, type InspectJson } from './helpers.js';
+import { CLI_PATH as CLI, makeTmpDir, parseJson, readCsvRows, removeTmpDirs, runCli, snapshotFiles, type CliResult, type InspectJson } from './helpers.js';
 
 const GENERATE = ['data', 'generate', '--bars', '300', '--interval', '1m', '--seed', '3', '--trades'];
 const CANDLE_FILE = 'SYNTHUSDT-1m-2024-01.csv';
@@ -209,5 +210,58 @@ describe('data aggregate', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('--interval');
     expect(existsSync(join(work, 'no-interval.csv'))).toBe(false);
+  });
+});
+
+describe('data generate and aggregate: interruptions and mistakes', () => {
+  it('Ctrl-C during generate removes the partial output and exits 130', async () => {
+    const dir = makeTmpDir();
+    const child = spawn(process.execPath, [CLI, 'data', 'generate', '--out', 'big', '--bars', '5000000', '--trades'], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Wait until the temporary folder exists, then interrupt.
+    const started = Date.now();
+    while (!readdirSync(dir).some((name) => name.startsWith('.big.tmp-')) && Date.now() - started < 10_000) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(readdirSync(dir).some((name) => name.startsWith('.big.tmp-'))).toBe(true);
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(130);
+    expect(stderr).toContain('interrupted; removed the partial output');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('takes the last of a repeated option', () => {
+    const dir = makeTmpDir();
+    const result = runCli(['data', 'generate', '--out', 'twice', '--bars', '5', '--bars', '12'], { cwd: dir });
+    expect(result.status).toBe(0);
+    expect(readFileSync(join(dir, 'twice', 'SYNTHUSDT-1m-2024-01.csv'), 'utf8').trimEnd().split('\n')).toHaveLength(13);
+  });
+
+  it('generate into a path that is a file, and aggregate into a missing folder, are input errors', () => {
+    const dir = makeTmpDir();
+    writeFileSync(join(dir, 'afile'), 'precious');
+    const generate = runCli(['data', 'generate', '--out', 'afile', '--bars', '5'], { cwd: dir });
+    expect(generate.status).toBe(2);
+    expect(generate.stderr).toMatch(/^replaylab: afile: is a file, not a folder/);
+    expect(readFileSync(join(dir, 'afile'), 'utf8')).toBe('precious');
+    const aggregate = runCli(['data', 'aggregate', join(work, 'synth', TRADE_FILE), '--interval', '1m', '--out', 'nodir/x.csv'], { cwd: dir });
+    expect(aggregate.status).toBe(2);
+    expect(aggregate.stderr).toMatch(/^replaylab: nodir\/x\.csv: the folder nodir does not exist/);
+  });
+
+  it('aggregate --on-bad-row skip says how many rows it skipped and where', () => {
+    const dir = makeTmpDir();
+    const lines = readFileSync(join(work, 'synth', TRADE_FILE), 'utf8').trimEnd().split('\n');
+    lines[5] = lines[5]!.replace(/^(\d+),[^,]+,/, '$1,oops,');
+    writeFileSync(join(dir, 'SYNTHUSDT-aggTrades-2024-01.csv'), `${lines.join('\n')}\n`);
+    const result = runCli(['data', 'aggregate', 'SYNTHUSDT-aggTrades-2024-01.csv', '--interval', '1m', '--out', 'x.csv', '--on-bad-row', 'skip'], { cwd: dir });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('skipped 1 bad row(s), the first:');
+    expect(result.stdout).toMatch(/SYNTHUSDT-aggTrades-2024-01\.csv:6:2 column 'price' value "oops": not a number/);
   });
 });

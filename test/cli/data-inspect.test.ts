@@ -194,7 +194,7 @@ describe('data inspect: a folder of Binance monthly kline files', () => {
     expect(out).toMatch(/^candles\s+14$/m);
     expect(out).toMatch(/^from\s+2022-01-31T18:00:00Z$/m);
     expect(out).toMatch(/^to\s+2022-02-01T08:00:00Z$/m);
-    expect(out).toMatch(/^gaps\s+1 \(2 bars missing; largest 3h, 2022-02-01T02:00:00Z → 2022-02-01T05:00:00Z\)$/m);
+    expect(out).toMatch(/^gaps\s+1 \(2 bars missing\); longest 3h between the candles at 2022-02-01T02:00:00Z and 2022-02-01T05:00:00Z$/m);
     expect(out).toMatch(/^off-grid\s+1$/m);
     expect(out).toMatch(/^short candles\s+1$/m);
     expect(out).toMatch(/^bad rows\s+0$/m);

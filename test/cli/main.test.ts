@@ -39,14 +39,19 @@ describe('replaylab', () => {
     expect(result.stdout).toContain('--help');
   });
 
-  it('data --help describes each data command and the shared data options', () => {
+  it('data --help describes each data command; the commands that read data take the data options', () => {
     const result = runCli(['data', '--help']);
     expect(result.status).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/replaylab data inspect <paths\.\.>\s+\S+/);
     expect(result.stdout).toMatch(/replaylab data generate\s+\S+/);
     expect(result.stdout).toMatch(/replaylab data aggregate <trades\.\.>\s+\S+/);
-    for (const option of ['--cache', '--cache-dir', '--on-bad-row', '--interval']) expect(result.stdout).toContain(option);
+    for (const command of ['inspect', 'aggregate']) {
+      const help = runCli(['data', command, '--help']).stdout;
+      for (const option of ['--cache', '--cache-dir', '--on-bad-row', '--interval']) expect(help).toContain(option);
+    }
+    const generateHelp = runCli(['data', 'generate', '--help']).stdout;
+    for (const option of ['--cache-dir', '--on-bad-row']) expect(generateHelp).not.toContain(option);
   });
 
   it('--version prints the version of package.json', () => {

@@ -549,3 +549,48 @@ describe('parseCsvFile: large files', () => {
     expect(p.badRowSamples[0]!.line).toBe(70_002);
   });
 });
+
+describe('parseCsvFile: more checks', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'replaylab-more-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, text: string | Buffer): string => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const AGG = 'agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker';
+
+  it('rejects a repeated aggTrades id, naming the line that had it first', async () => {
+    const file = write('dup-id.csv', `${AGG}\n7,100,1,7,7,1700000000000,true\n7,100,1,7,7,1700000000000,true\n`);
+    await expect(parseCsvFile(file)).rejects.toThrow(/dup-id\.csv:3:1 column 'agg_trade_id' value "7": duplicate trade id \(line 2 has the same\)/);
+  });
+
+  it('rejects aggTrades ids that go back', async () => {
+    const file = write('back-id.csv', `${AGG}\n8,100,1,8,8,1700000000000,true\n7,100,1,7,7,1700000000001,true\n`);
+    await expect(parseCsvFile(file)).rejects.toThrow(/back-id\.csv:3:1 .*trade id not increasing \(line 2 has 8\)/);
+  });
+
+  it('skips a duplicated freqtrade trade row and counts it', async () => {
+    const row = '1570752011620,13519807,sell,0.00141342,23,0.03250866';
+    const file = write('ft-dup.csv', `timestamp,id,side,price,amount,cost\n${row}\n${row}\n1570752011700,13519808,buy,0.0014,1,0.0014\n`);
+    const parsed = await parseCsvFile(file, { onBadRow: 'skip' });
+    expect(parsed.table.rows).toBe(2);
+    expect(parsed.badRows).toBe(1);
+    expect(parsed.badRowSamples[0]!.line).toBe(3);
+  });
+
+  it('does not read 0x10 as sixteen', async () => {
+    const file = write('hex.csv', 'timestamp,open,high,low,close\n1700000000000,10,0x10,9,10\n');
+    await expect(parseCsvFile(file)).rejects.toThrow(/hex\.csv:2:3 column 'high' value "0x10": not a number/);
+  });
+
+  it('names UTF-16 text as such', async () => {
+    const file = write('utf16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('timestamp,open\n', 'utf16le')]));
+    await expect(parseCsvFile(file)).rejects.toThrow(/utf16\.csv: this is UTF-16 text: save it as UTF-8 CSV/);
+  });
+
+  it("calls pandas' unnamed index column '(unnamed)' in messages", async () => {
+    const file = write('pandas-bad.csv', ',Open,High,Low,Close\nnot-a-date,1,2,0.5,1\n');
+    await expect(parseCsvFile(file)).rejects.toThrow(/column '\(unnamed\)'/);
+  });
+});

@@ -374,3 +374,32 @@ describe('loadDataset: other inputs', () => {
     expect(Array.from(dataset.candles.columns.openTime)).toEqual(hours(JAN_31_21H, 5));
   });
 });
+
+describe('loadDataset: intervals that contradict the data', () => {
+  const hourly = [JAN_31_21H, JAN_31_21H + HOUR, JAN_31_21H + 2 * HOUR, JAN_31_21H + 3 * HOUR];
+
+  it('rejects a dataset.json interval the candles do not have', async () => {
+    const dir = folder({ 'dataset.json': '{"interval":"5m"}', 'BTCUSDT-1h-2022-01.csv': klines(hourly) });
+    await expect(loadDataset(dir)).rejects.toThrow(/dataset\.json says interval 5m, but the candles are 1h apart/);
+  });
+
+  it('rejects an --interval the file names contradict', async () => {
+    const dir = folder({ 'BTCUSDT-1h-2022-01.csv': klines(hourly) });
+    await expect(loadDataset(dir, { interval: parseInterval('5m')! })).rejects.toThrow(/--interval says interval 5m, but the candles are 1h apart/);
+    const ok = await loadDataset(dir, { interval: parseInterval('1h')! });
+    expect(ok.interval.name).toBe('1h');
+  });
+
+  it('names the intervals of unnamed files of different intervals in one folder', async () => {
+    const daily = [0, 1, 2, 3].map((d) => `2024-01-0${d + 1},10,11,9,10,5`).join('\n');
+    const hours = [0, 1, 2, 3].map((h) => `2024-01-01 0${h}:00:00,10,11,9,10,5`).join('\n');
+    const dir = folder({ 'GOOG.csv': `,Open,High,Low,Close,Volume\n${daily}\n`, 'EURUSD.csv': `,Open,High,Low,Close,Volume\n${hours}\n` });
+    await expect(loadDataset(dir)).rejects.toThrow(/files of several intervals \((1h, 1d|1d, 1h)\)/);
+  });
+
+  it('points at subfolders when a folder has no CSV files of its own', async () => {
+    const dir = folder({});
+    mkdirSync(join(dir, 'btc-1h'));
+    await expect(loadDataset(dir)).rejects.toThrow(/no candle or trade CSV files in this folder \(it has subfolders: btc-1h; pass one of them\)/);
+  });
+});

@@ -35,11 +35,11 @@ function contents(dir: string): Record<string, string> {
 const LATE_JANUARY = Date.UTC(2024, 0, 31, 12);
 
 describe('generateMarket', () => {
-  it('writes byte-identical files for the same options and seed', () => {
+  it('writes byte-identical files for the same options and seed', async () => {
     const a = outDir();
     const b = outDir();
-    const first = generateMarket(a, options({ seed: 5, startMs: LATE_JANUARY, bars: 1_500 }));
-    const second = generateMarket(b, options({ seed: 5, startMs: LATE_JANUARY, bars: 1_500 }));
+    const first = await generateMarket(a, options({ seed: 5, startMs: LATE_JANUARY, bars: 1_500 }));
+    const second = await generateMarket(b, options({ seed: 5, startMs: LATE_JANUARY, bars: 1_500 }));
     expect(readdirSync(a).sort()).toEqual([
       'SYNTHUSDT-1m-2024-01.csv',
       'SYNTHUSDT-1m-2024-02.csv',
@@ -53,11 +53,11 @@ describe('generateMarket', () => {
     expect(first.files.map((f) => basename(f)).sort()).toEqual(readdirSync(a).sort());
   });
 
-  it('writes different files for a different seed', () => {
+  it('writes different files for a different seed', async () => {
     const a = outDir();
     const b = outDir();
-    generateMarket(a, options({ seed: 5 }));
-    generateMarket(b, options({ seed: 6 }));
+    await generateMarket(a, options({ seed: 5 }));
+    await generateMarket(b, options({ seed: 6 }));
     const name = 'SYNTHUSDT-1m-2024-01.csv';
     expect(readFileSync(join(b, name), 'utf8')).not.toBe(readFileSync(join(a, name), 'utf8'));
     expect(readFileSync(join(b, 'SYNTHUSDT-aggTrades-2024-01.csv'), 'utf8')).not.toBe(
@@ -65,11 +65,11 @@ describe('generateMarket', () => {
     );
   });
 
-  it('writes the same candles with and without trades', () => {
+  it('writes the same candles with and without trades', async () => {
     const withTrades = outDir();
     const without = outDir();
-    generateMarket(withTrades, options({ seed: 9, startMs: LATE_JANUARY, bars: 1_500, trades: true }));
-    const result = generateMarket(without, options({ seed: 9, startMs: LATE_JANUARY, bars: 1_500, trades: false }));
+    await generateMarket(withTrades, options({ seed: 9, startMs: LATE_JANUARY, bars: 1_500, trades: true }));
+    const result = await generateMarket(without, options({ seed: 9, startMs: LATE_JANUARY, bars: 1_500, trades: false }));
     expect(readdirSync(without).sort()).toEqual(['SYNTHUSDT-1m-2024-01.csv', 'SYNTHUSDT-1m-2024-02.csv', 'dataset.json']);
     expect(result.trades).toBe(0);
     for (const name of ['SYNTHUSDT-1m-2024-01.csv', 'SYNTHUSDT-1m-2024-02.csv']) {
@@ -79,7 +79,7 @@ describe('generateMarket', () => {
 
   it('writes trades whose aggregate reproduces the candles', async () => {
     const dir = outDir();
-    const result = generateMarket(dir, options({ seed: 3, startMs: LATE_JANUARY, bars: 1_500, tradesPerBar: 12 }));
+    const result = await generateMarket(dir, options({ seed: 3, startMs: LATE_JANUARY, bars: 1_500, tradesPerBar: 12 }));
     const dataset = await loadDataset(dir);
     expect(dataset.candles.rows).toBe(1_500);
     expect(dataset.trades?.rows).toBe(result.trades);
@@ -110,7 +110,7 @@ describe('generateMarket', () => {
 
   it('writes candles on a gap-free grid', async () => {
     const dir = outDir();
-    generateMarket(dir, options({ seed: 4, bars: 500, interval: parseInterval('5m')!, trades: false }));
+    await generateMarket(dir, options({ seed: 4, bars: 500, interval: parseInterval('5m')!, trades: false }));
     const dataset = await loadDataset(dir);
     const t = dataset.candles.columns.openTime;
     expect(dataset.candles.rows).toBe(500);
@@ -122,7 +122,7 @@ describe('generateMarket', () => {
 
   it('writes a dataset.json that validates and says the data is synthetic', async () => {
     const dir = outDir();
-    const result = generateMarket(dir, options({ seed: 2, bars: 100 }), 'replaylab data generate --seed 2');
+    const result = await generateMarket(dir, options({ seed: 2, bars: 100 }), 'replaylab data generate --seed 2');
     const json: unknown = JSON.parse(readFileSync(join(dir, 'dataset.json'), 'utf8'));
     const manifest = DatasetManifestSchema.parse(json);
     expect(manifest.synthetic).toBe(true);
@@ -149,28 +149,28 @@ describe('generateMarket', () => {
     expect(regimeTotal).toBe(100);
   });
 
-  it('refuses a non-empty output folder and leaves its files untouched', () => {
+  it('refuses a non-empty output folder and leaves its files untouched', async () => {
     const dir = outDir();
     mkdirSync(dir);
     writeFileSync(join(dir, 'keep.txt'), 'precious');
     writeFileSync(join(dir, 'SYNTHUSDT-1m-2024-01.csv'), 'mine');
-    expect(() => generateMarket(dir, options())).toThrow(InputError);
-    expect(() => generateMarket(dir, options())).toThrow(/not empty/);
+    await expect(generateMarket(dir, options())).rejects.toThrow(InputError);
+    await expect(generateMarket(dir, options())).rejects.toThrow(/not empty/);
     expect(readdirSync(dir).sort()).toEqual(['SYNTHUSDT-1m-2024-01.csv', 'keep.txt']);
     expect(readFileSync(join(dir, 'keep.txt'), 'utf8')).toBe('precious');
     expect(readFileSync(join(dir, 'SYNTHUSDT-1m-2024-01.csv'), 'utf8')).toBe('mine');
     expect(readdirSync(dirname(dir))).toEqual(['out']);
   });
 
-  it('writes into an existing empty folder', () => {
+  it('writes into an existing empty folder', async () => {
     const dir = outDir();
     mkdirSync(dir);
-    generateMarket(dir, options({ bars: 10 }));
+    await generateMarket(dir, options({ bars: 10 }));
     expect(readdirSync(dir)).toContain('dataset.json');
     expect(readdirSync(dirname(dir))).toEqual(['out']);
   });
 
-  it('rejects bad options before writing anything', () => {
+  it('rejects bad options before writing anything', async () => {
     const cases: Partial<GeneratorOptions>[] = [
       { bars: 0 },
       { bars: 1.5 },
@@ -180,7 +180,7 @@ describe('generateMarket', () => {
     ];
     for (const overrides of cases) {
       const dir = outDir();
-      expect(() => generateMarket(dir, options(overrides)), JSON.stringify(overrides)).toThrow(InputError);
+      await expect(generateMarket(dir, options(overrides)), JSON.stringify(overrides)).rejects.toThrow(InputError);
       expect(existsSync(dir)).toBe(false);
       expect(readdirSync(dirname(dir))).toEqual([]);
     }
@@ -196,7 +196,7 @@ describe('generateMarket', () => {
       const dir = outDir();
       const interval = parseInterval(name)!;
       try {
-        generateMarket(dir, options({ seed: 1, bars: 20, interval, startMs }));
+        await generateMarket(dir, options({ seed: 1, bars: 20, interval, startMs }));
       } catch (error) {
         // Refusing the start, as for intervals up to a day, is fine.
         expect(error).toBeInstanceOf(InputError);
@@ -211,7 +211,7 @@ describe('generateMarket', () => {
 
   it('imitates spot files: no header rows and 8-column aggTrades', async () => {
     const dir = outDir();
-    generateMarket(dir, options({ seed: 8, bars: 60, market: 'spot' }));
+    await generateMarket(dir, options({ seed: 8, bars: 60, market: 'spot' }));
     const candleText = readFileSync(join(dir, 'SYNTHUSDT-1m-2024-01.csv'), 'utf8');
     const tradeText = readFileSync(join(dir, 'SYNTHUSDT-aggTrades-2024-01.csv'), 'utf8');
     expect(candleText).toMatch(/^1704067200000,/);
@@ -233,7 +233,7 @@ describe('generateMarket', () => {
     expect(candles.table.rows).toBe(60);
     // The usdm layout has headers and 7 columns.
     const usdm = outDir();
-    generateMarket(usdm, options({ seed: 8, bars: 60 }));
+    await generateMarket(usdm, options({ seed: 8, bars: 60 }));
     const usdmTrades = readFileSync(join(usdm, 'SYNTHUSDT-aggTrades-2024-01.csv'), 'utf8').split('\n');
     expect(usdmTrades[0]).toBe('agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker');
     expect(usdmTrades[1]!.split(',')).toHaveLength(7);
@@ -241,22 +241,22 @@ describe('generateMarket', () => {
     expect(readFileSync(join(usdm, 'SYNTHUSDT-1m-2024-01.csv'), 'utf8').split('\n').slice(1).join('\n')).toBe(candleText);
   });
 
-  it('switches regimes within a few hundred bars for most seeds', () => {
+  it('switches regimes within a few hundred bars for most seeds', async () => {
     // Stretches last 200 bars on average (RANGE, the first regime): with 500 bars, a run that
     // never leaves its first regime should be rare (about e^-2.5 ≈ 8% of seeds).
     let singleRegime = 0;
     for (let seed = 1; seed <= 20; seed++) {
-      const result = generateMarket(outDir(), options({ seed, bars: 500, trades: false }));
+      const result = await generateMarket(outDir(), options({ seed, bars: 500, trades: false }));
       if (result.regimeBars.RANGE === 500) singleRegime++;
     }
     expect(singleRegime).toBeLessThanOrEqual(8);
   });
 
-  it('golden: seed 7, 2,000 one-minute bars', () => {
+  it('golden: seed 7, 2,000 one-minute bars', async () => {
     // Recorded from the generator. A change here changes every generated dataset, the bundled one
     // included: re-record only on purpose, and regenerate datasets/ with the README's command.
     const dir = outDir();
-    const result = generateMarket(dir, options({ seed: 7, bars: 2_000, interval: parseInterval('1m')! }));
+    const result = await generateMarket(dir, options({ seed: 7, bars: 2_000, interval: parseInterval('1m')! }));
     const text = readFileSync(join(dir, 'SYNTHUSDT-1m-2024-01.csv'), 'utf8');
     const lines = text.split('\n');
     expect(lines[0]).toBe(
@@ -268,5 +268,28 @@ describe('generateMarket', () => {
     expect(result.regimeBars).toEqual({ TREND: 847, RANGE: 906, BREAKOUT: 161, MEAN_REVERSION: 86 });
     expect(result.trades).toBe(15_140);
     expect(createHash('sha256').update(text).digest('hex')).toBe('b3d44e7592e7d4d9dfd6b1750fb1bd6a967ec2bbab302b36883ef624789ffc69');
+  });
+});
+
+describe('generateMarket: what it refuses', () => {
+  it('refuses a symbol that is not a plain ticker, and writes nothing anywhere', async () => {
+    for (const symbol of ['../victim', 'BTC/USDT', '', 'btcusdt']) {
+      const dir = outDir();
+      await expect(generateMarket(dir, options({ symbol, bars: 5 }))).rejects.toThrow(/--symbol .* must be capital letters/);
+      expect(existsSync(dir)).toBe(false);
+      expect(readdirSync(dirname(dir))).toEqual([]);
+    }
+  });
+
+  it('refuses an output path that is a file, leaving the file as it was', async () => {
+    const dir = outDir();
+    mkdirSync(dirname(dir), { recursive: true });
+    writeFileSync(dir, 'precious');
+    await expect(generateMarket(dir, options({ bars: 5 }))).rejects.toThrow(/is a file, not a folder/);
+    expect(readFileSync(dir, 'utf8')).toBe('precious');
+  });
+
+  it('refuses more bars than it will write', async () => {
+    await expect(generateMarket(outDir(), options({ bars: 20_000_001 }))).rejects.toThrow(/--bars must be a whole number from 1 to 20,000,000/);
   });
 });

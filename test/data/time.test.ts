@@ -190,13 +190,15 @@ describe('formatIsoTime', () => {
 });
 
 describe('formatDuration', () => {
-  it('prints the two largest units', () => {
+  it('prints the three largest units', () => {
     expect(formatDuration(0)).toBe('0s');
     expect(formatDuration(12_000)).toBe('12s');
     expect(formatDuration(45 * MS_PER_MINUTE)).toBe('45m');
     expect(formatDuration(MS_PER_HOUR + 30_000)).toBe('1h 30s');
     expect(formatDuration(3 * MS_PER_DAY + 4 * MS_PER_HOUR)).toBe('3d 4h');
-    expect(formatDuration(MS_PER_DAY + MS_PER_HOUR + MS_PER_MINUTE + 1_000)).toBe('1d 1h');
+    expect(formatDuration(MS_PER_DAY + MS_PER_HOUR + MS_PER_MINUTE + 1_000)).toBe('1d 1h 1m');
+    expect(formatDuration(33 * MS_PER_HOUR + 28 * MS_PER_MINUTE + 14_789)).toBe('1d 9h 28m');
+    expect(formatDuration(-90_000)).toBe('-1m 30s');
     expect(formatDuration(2 * MS_PER_HOUR)).toBe('2h');
   });
 
