@@ -59,7 +59,7 @@ export function aggregateCommand(yargs: Argv) {
       withDataOptions(y)
         .positional('trades', { type: 'string', array: true, demandOption: true, describe: 'trade or aggTrades CSV files, joined in time order' })
         .option('out', { type: 'string', demandOption: true, describe: 'kline CSV to write (must not exist)' })
-        .example('$0 data aggregate XRP_ETH-trades.csv --interval 1m --out XRP_ETH-1m.csv', '1-minute candles'),
+        .epilogue('Examples:\n  replaylab data aggregate XRP_ETH-trades.csv --interval 1m --out XRP_ETH-1m.csv'),
     async (args) => {
       const a = args as unknown as DataArgs & { trades: string[]; out: string };
       if (a.interval === undefined) throw new InputError('--interval is required: the candle interval to build, e.g. 1m');

@@ -20,7 +20,7 @@ export function generateCommand(yargs: Argv) {
         .option('start', { type: 'string', default: '2024-01-01T00:00:00Z', describe: 'open time of the first candle (ISO 8601, UTC)' })
         .option('start-price', { type: 'number', default: GENERATOR_DEFAULTS.startPrice, describe: 'price of the first candle' })
         .option('volatility', { type: 'number', default: GENERATOR_DEFAULTS.annualVolatility, describe: 'annualised volatility of calm stretches (0.6 = 60%)' })
-        .example('$0 data generate --out data/synth --interval 5m --trades', '5-minute candles with trades'),
+        .epilogue('Examples:\n  replaylab data generate --out data/synth --interval 5m --trades'),
     async (args) => {
       const interval = parseInterval(args.interval);
       if (interval === undefined) throw new InputError(`--interval '${args.interval}' is not an interval such as 1m, 5m, 1h`);

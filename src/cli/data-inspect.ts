@@ -165,10 +165,9 @@ export function inspectCommand(yargs: Argv) {
     'Show what data files or dataset folders hold: format, interval, rows, time range, gaps, bad rows',
     (y) =>
       withDataOptions(y)
-        .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'dataset folders or CSV files' })
+        .positional('paths', { type: 'string', array: true, default: undefined, defaultDescription: '', describe: 'dataset folders or CSV files' })
         .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
-        .example('$0 data inspect datasets/synthetic-5m', 'inspect the bundled dataset')
-        .example('$0 data inspect data/BTCUSDT-1h-2022-01.csv --json', 'one file, as JSON'),
+        .epilogue('Examples:\n  replaylab data inspect datasets/synthetic-5m            # the bundled dataset\n  replaylab data inspect --json BTCUSDT-1h-2022-01.csv    # one file, as JSON'),
     async (args) => {
       // Trade-only data is shown with 1m candles unless --interval says otherwise.
       const options = { ...dataLoadOptions(args as unknown as InspectArgs), fallbackTradeInterval: parseInterval('1m')! };
