@@ -13,6 +13,9 @@ const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', imp
 
 class UsageError extends InputError {}
 
+/** Arguments that are lists by design (variadic positionals); every other option is a scalar. */
+const LIST_ARGUMENTS = new Set(['_', 'paths', 'trades']);
+
 /** Every command with its one-line description, for the top-level help. */
 const COMMAND_SUMMARY: readonly (readonly [string, string])[] = [
   ['data inspect <paths..>', 'format, interval, rows, time range, gaps, bad rows'],
@@ -30,7 +33,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   const cli = yargs(argv)
     .scriptName('replaylab')
     .usage('$0 <command> [options]\n\nReplay historical markets for RL trading agents, and compare them.')
-    .parserConfiguration({ 'duplicate-arguments-array': false })
+    // An option given twice takes its last value (as most CLIs do); variadic positionals stay lists.
+    .middleware((argv) => {
+      for (const [key, value] of Object.entries(argv)) {
+        if (Array.isArray(value) && !LIST_ARGUMENTS.has(key)) argv[key] = value[value.length - 1];
+      }
+    }, true)
     .command('data', 'Market data: inspect files and datasets, generate a synthetic market, build candles from trades', (y) =>
       generateCommand(aggregateCommand(inspectCommand(y)))
         .demandCommand(1, 'name a data command: inspect, generate or aggregate')

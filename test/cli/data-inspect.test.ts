@@ -252,6 +252,18 @@ describe('data inspect: a folder of Binance monthly kline files', () => {
   });
 });
 
+describe('data inspect: several paths', () => {
+  it('reports each path given as its own dataset, in order', () => {
+    const result = runCli(['data', 'inspect', 'BTCUSDT-1m-2026-01.csv', 'GOOG.csv', '--json'], { cwd: work, env: env() });
+    expect(result.status).toBe(0);
+    const json = parseJson<InspectJson>(result.stdout);
+    expect(json.datasets.map((d) => [d.path, d.interval])).toEqual([
+      ['BTCUSDT-1m-2026-01.csv', '1m'],
+      ['GOOG.csv', '1d'],
+    ]);
+  });
+});
+
 describe('data inspect: other formats', () => {
   it('reads microsecond open times of a 2025+ Binance spot file as 2026, not the year 58000', () => {
     const d = inspectJson(['BTCUSDT-1m-2026-01.csv']);
