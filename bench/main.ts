@@ -70,7 +70,9 @@ async function benchFile(fixture: Fixture, runs: number, hitRuns: number, script
   let cacheFileBytes = 0;
   for (const [name, size] of cacheFiles(cacheDir)) if (!before.has(name)) cacheFileBytes += size;
   const hit = await repeat(hitRuns, script, 'hit', fixture, cacheDir);
-  return fileFigures(fixture, parse, miss, hit, cacheFileBytes);
+  const defaults = await spawnChild(script, 'parse', fixture.path, cacheDir, []);
+  progress(`${fixture.spec.label}: parse with Node's default V8 flags: ${defaults.ms.toFixed(1)} ms, peak RSS ${((defaults.peakRssKB * 1024) / 1e6).toFixed(1)} MB`);
+  return fileFigures(fixture, parse, miss, hit, cacheFileBytes, defaults);
 }
 
 async function main(argv: readonly string[]): Promise<void> {

@@ -6,6 +6,7 @@
  * cache folder (parse + cache write); `hit` loads from the cache written by `miss`.
  */
 import { spawn } from 'node:child_process';
+import { RUNTIME_NODE_FLAGS } from '../src/config/runtime.js';
 import { loadFile, type CacheStatus } from '../src/data/index.js';
 
 export type ChildMode = 'parse' | 'miss' | 'hit';
@@ -69,10 +70,10 @@ export async function runChild(mode: ChildMode, file: string, cacheDir: string |
   return result;
 }
 
-/** The parent's side: runs one child and returns what it measured. */
-export function spawnChild(script: string, mode: ChildMode, file: string, cacheDir: string): Promise<ChildResult> {
+/** The parent's side: runs one child (with replaylab's V8 flags unless told otherwise) and returns what it measured. */
+export function spawnChild(script: string, mode: ChildMode, file: string, cacheDir: string, nodeFlags: readonly string[] = RUNTIME_NODE_FLAGS): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, '--child', mode, '--file', file, '--cache-dir', cacheDir], {
+    const child = spawn(process.execPath, [...nodeFlags, script, '--child', mode, '--file', file, '--cache-dir', cacheDir], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];

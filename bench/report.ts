@@ -1,5 +1,6 @@
 /** Figures of a bench run: statistics, targets, and the aligned table / JSON printed on stdout. */
 import { basename } from 'node:path';
+import { RUNTIME_NODE_FLAGS } from '../src/config/runtime.js';
 import type { Fixture } from './fixtures.js';
 import type { ChildResult } from './measure.js';
 
@@ -44,6 +45,8 @@ export interface FileFigures {
   readonly peakRssOverColumnBytes: number;
   /** (peak RSS − the child's RSS before the load) / column bytes, for the same load. */
   readonly loadRssOverColumnBytes: number;
+  /** One first parse with Node's default V8 flags, for comparison with replaylab's flags. */
+  readonly defaultFlagsParse: { readonly ms: number; readonly peakRssBytes: number };
 }
 
 export interface Target {
@@ -92,6 +95,7 @@ export function fileFigures(
   miss: readonly ChildResult[],
   hit: readonly ChildResult[],
   cacheFileBytes: number,
+  defaultFlagsParse: ChildResult,
 ): FileFigures {
   const columnBytes = fixture.rows * fixture.spec.storeColumns * 8;
   const parseSet = runSet(parse);
@@ -118,6 +122,7 @@ export function fileFigures(
     peakRssBytes: worst.peakRssKB * KB,
     peakRssOverColumnBytes: (worst.peakRssKB * KB) / columnBytes,
     loadRssOverColumnBytes: ((worst.peakRssKB - worst.baselineRssKB) * KB) / columnBytes,
+    defaultFlagsParse: { ms: defaultFlagsParse.ms, peakRssBytes: defaultFlagsParse.peakRssKB * KB },
   };
 }
 
@@ -181,7 +186,7 @@ export function formatText(figures: BenchFigures): string {
   lines.push('replaylab data-layer bench');
   lines.push(`node ${env.node} (V8 ${env.v8}) · ${env.cpu} · ${env.cores} cores · ${env.platform} · ${(env.totalMemoryBytes / 2 ** 30).toFixed(1)} GiB RAM`);
   lines.push(`work dir ${figures.workDir} (${files.map((f) => `${f.label}: ${f.prepared}`).join(', ')})`);
-  lines.push('each load runs in a fresh child process; the CSV is in the OS page cache; MB = 10^6 bytes');
+  lines.push(`each load runs in a fresh child process with replaylab's V8 flags (${RUNTIME_NODE_FLAGS.join(' ')}); the CSV is in the OS page cache; MB = 10^6 bytes`);
   lines.push('');
 
   const col = (get: (f: FileFigures) => string): string[] => files.map(get);
@@ -208,6 +213,8 @@ export function formatText(figures: BenchFigures): string {
     ['RSS after parse, table alive', ...col((f) => mb(f.parse.afterRssBytes))],
     ['peak RSS / column bytes (worst load)', ...col((f) => times(f.peakRssOverColumnBytes))],
     ['(peak − baseline) / column bytes', ...col((f) => times(f.loadRssOverColumnBytes))],
+    ['first parse with Node defaults: time', ...col((f) => `${duration(f.defaultFlagsParse.ms)} (${(f.fileBytes / MB / (f.defaultFlagsParse.ms / 1000)).toFixed(1)} MB/s)`)],
+    ['  peak RSS (/ column bytes)', ...col((f) => `${mb(f.defaultFlagsParse.peakRssBytes)} (${times(f.defaultFlagsParse.peakRssBytes / f.columnBytes)})`)],
   ];
   lines.push(...table(rows));
   lines.push('');

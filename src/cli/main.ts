@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=8
 /** The `replaylab` command line. Exit codes: 0 done, 2 bad input or usage, 1 a bug. */
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';

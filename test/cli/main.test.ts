@@ -3,6 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { RUNTIME_NODE_FLAGS } from '../../src/config/runtime.js';
 import { REPO_ROOT, removeTmpDirs, runCli } from './helpers.js';
 
 const packageJson = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
@@ -17,7 +18,7 @@ describe('replaylab', () => {
   it('runs as an executable after the build (shebang and mode)', () => {
     const bin = join(REPO_ROOT, packageJson.bin.replaylab!);
     expect(statSync(bin).mode & 0o111).not.toBe(0);
-    expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(readFileSync(bin, 'utf8').split('\n')[0]).toBe(`#!/usr/bin/env -S node ${RUNTIME_NODE_FLAGS.join(' ')}`);
     const result = spawnSync(bin, ['--version'], { encoding: 'utf8' });
     expect(result.status).toBe(0);
     expect(result.stdout.trim()).toBe(packageJson.version);
