@@ -8,6 +8,7 @@ import { removeTemporaries } from '../data/temporary-files.js';
 import { aggregateCommand } from './data-aggregate.js';
 import { generateCommand } from './data-generate.js';
 import { inspectCommand } from './data-inspect.js';
+import { statsCommand } from './stats.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -21,6 +22,7 @@ const COMMAND_SUMMARY: readonly (readonly [string, string])[] = [
   ['data inspect <paths..>', 'format, interval, rows, time range, gaps, bad rows'],
   ['data generate --out DIR', 'write a seeded synthetic market in Binance format'],
   ['data aggregate <trades..>', 'build candles from trades, write a kline CSV'],
+  ['stats --equity|--returns FILE', 'Sharpe, Sortino, drawdown, PSR of your own series'],
 ];
 
 function commandEpilogue(): string {
@@ -43,7 +45,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       generateCommand(aggregateCommand(inspectCommand(y)))
         .demandCommand(1, 'name a data command: inspect, generate or aggregate')
         .strict(),
-    )
+    );
+  statsCommand(cli)
     .demandCommand(1, 'name a command')
     .epilogue(commandEpilogue())
     .strict()

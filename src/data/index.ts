@@ -39,4 +39,5 @@ export { DataError, InputError, formatDataError, type DataErrorLocation } from '
 export { detectLayout, parseFileName, type DataKind, type FileLayout, type FileNameInfo, type FormatName } from './formats.js';
 export { GENERATOR_DEFAULTS, REGIMES, generateMarket, type GeneratedDataset, type GeneratorOptions, type Regime } from './generator.js';
 export { assessCandles, assessTrades, inferInterval, type CandleQuality, type GapSummary, type TradeQuality } from './quality.js';
+export { dailyCloses, readSeriesCsv, type Series, type SeriesKind } from './series.js';
 export { epochToMs, formatDuration, formatIsoTime, intervalFromMs, isOnGrid, parseInterval, parseIsoTime, type Interval } from './time.js';
