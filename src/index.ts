@@ -24,3 +24,12 @@ export {
   type TradeQuality,
   type TradeTable,
 } from './data/index.js';
+export {
+  deflatedSharpeRatio,
+  drawdowns,
+  probabilisticSharpeRatio,
+  sharpeRatio,
+  sortinoRatio,
+  summarizeReturns,
+  type ReturnsSummary,
+} from './metrics/index.js';
