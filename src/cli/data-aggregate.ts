@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import type { Argv } from 'yargs';
 import { BINANCE_KLINE_HEADER } from '../data/formats.js';
 import { releaseTemporary, trackTemporary } from '../data/temporary-files.js';
-import { InputError, aggregateTrades, displayPath, formatIsoTime, loadFileSet, parseInterval, type CandleTable } from '../data/index.js';
+import { InputError, displayPath, formatIsoTime, loadFileSet, type CandleTable } from '../data/index.js';
 import { dataLoadOptions, withDataOptions, type DataArgs } from './data-options.js';
 
 /** Writes candles as a Binance kline CSV with a header row, atomically (a temporary file renamed). */
@@ -63,13 +63,14 @@ export function aggregateCommand(yargs: Argv) {
     async (args) => {
       const a = args as unknown as DataArgs & { trades: string[]; out: string };
       if (a.interval === undefined) throw new InputError('--interval is required: the candle interval to build, e.g. 1m');
-      const interval = parseInterval(a.interval)!;
+      const options = dataLoadOptions(a); // checks --interval
+      const interval = options.interval!;
       if (existsSync(a.out)) throw new InputError(`${a.out}: already exists; choose a new file (nothing was overwritten)`);
       const folder = dirname(a.out);
       if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new InputError(`${a.out}: the folder ${folder} does not exist`);
-      const options = dataLoadOptions(a);
+      // Trade-only data: the dataset's candles are these trades aggregated at --interval.
       const dataset = await loadFileSet([], a.trades, options);
-      const candles = aggregateTrades(dataset.trades!, interval ?? dataset.interval);
+      const candles = dataset.candles;
       await writeKlineCsv(a.out, candles);
       const first = formatIsoTime(candles.columns.openTime[0]!);
       const last = formatIsoTime(candles.columns.openTime[candles.rows - 1]!);

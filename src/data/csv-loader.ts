@@ -58,7 +58,7 @@ export type ParsedFile = ParsedCandles | ParsedTrades;
 const MAX_BAD_ROW_SAMPLES = 20;
 
 /** Reads the head of a file for format detection; turns file-system errors into input errors. */
-export async function sniffFile(file: string): Promise<{ head: Buffer; size: number; mtimeMs: number }> {
+export async function sniffFile(file: string): Promise<{ head: Buffer; size: number }> {
   let info;
   try {
     info = await stat(file);
@@ -70,7 +70,7 @@ export async function sniffFile(file: string): Promise<{ head: Buffer; size: num
   try {
     const head = Buffer.alloc(Math.min(SNIFF_SIZE, info.size));
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    return { head: head.subarray(0, bytesRead), size: info.size, mtimeMs: info.mtimeMs };
+    return { head: head.subarray(0, bytesRead), size: info.size };
   } finally {
     await handle.close();
   }

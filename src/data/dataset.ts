@@ -267,8 +267,12 @@ export async function loadDataset(path: string, options: DataLoadOptions = {}): 
   let plan: FilePlan;
   if (folder !== undefined) plan = await planFolder(folder, manifest);
   else {
-    const { head, size } = await sniffFile(path);
-    const kind = detectLayout(path, head, size).kind;
+    // A Binance-style name says the kind without reading the file (a cache hit then reads no CSV).
+    let kind = parseFileName(path).kind;
+    if (kind === undefined) {
+      const { head, size } = await sniffFile(path);
+      kind = detectLayout(path, head, size).kind;
+    }
     plan = { candles: kind === 'candles' ? [path] : [], trades: kind === 'trades' ? [path] : [], predictions: undefined, ignored: [] };
   }
   return loadFiles(plan, { ...options, name: manifest?.name ?? basename(resolve(path)), path, manifest });

@@ -115,7 +115,8 @@ const TRADE_ALIASES: Record<Exclude<TradeColumn, 'side'>, readonly string[]> = {
 };
 const REQUIRED_CANDLE: readonly CandleColumn[] = ['open', 'high', 'low', 'close'];
 
-const SNIFF_BYTES = 64 * 1024;
+/** Bytes read from the head of a file to detect its layout. */
+export const SNIFF_SIZE = 64 * 1024;
 
 /** A cell of the sniffed head as papaparse will read it: no BOM, no surrounding quotes. */
 function unquote(cell: string): string {
@@ -151,7 +152,7 @@ function describeBinary(head: Buffer): string | undefined {
   }
   if (head.includes(0)) return 'this is a binary file (it contains NUL bytes), not a CSV file';
   // Cut at most 3 bytes of a multi-byte character split by the sniff window.
-  const end = head.length === SNIFF_BYTES ? head.length - 3 : head.length;
+  const end = head.length === SNIFF_SIZE ? head.length - 3 : head.length;
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, end));
   } catch {
@@ -387,4 +388,3 @@ function layoutWithoutHeader(
   return detected;
 }
 
-export const SNIFF_SIZE = SNIFF_BYTES;
