@@ -33,3 +33,33 @@ export {
   summarizeReturns,
   type ReturnsSummary,
 } from './metrics/index.js';
+export {
+  ConfigError,
+  RunConfigSchema,
+  defaultConfig,
+  resolveConfig,
+  type EngineConfig,
+  type RunConfig,
+  type RunConfigInput,
+} from './config/index.js';
+export { runReplay, type MarketData, type ReplayInput, type ReplayResult } from './engine/replay.js';
+export { EventBus, type ClosedTrade, type EngineEvent, type ExitReason, type RejectReason } from './engine/events.js';
+export type {
+  AccountView,
+  MarketFeaturesView,
+  MarketHistory,
+  OrderIntent,
+  OrderIntentInput,
+  Policy,
+  PolicyContext,
+  PolicyEnvironment,
+  PolicyFactory,
+  PolicyOutput,
+  PolicyParamValue,
+  PositionView,
+  StrategySignal,
+  TradeDecision,
+} from './policies/policy.js';
+export { loadPolicy } from './policies/load-policy.js';
+export { runMetrics, type RunMetrics } from './metrics/run-metrics.js';
+export { tradeMetrics, type TradeMetrics } from './metrics/trade-metrics.js';

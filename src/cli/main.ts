@@ -8,6 +8,8 @@ import { removeTemporaries } from '../data/temporary-files.js';
 import { aggregateCommand } from './data-aggregate.js';
 import { generateCommand } from './data-generate.js';
 import { inspectCommand } from './data-inspect.js';
+import { configCommand } from './config.js';
+import { replayCommand } from './replay.js';
 import { statsCommand } from './stats.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -15,14 +17,17 @@ const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', imp
 class UsageError extends InputError {}
 
 /** Arguments that are lists by design (variadic positionals); every other option is a scalar. */
-const LIST_ARGUMENTS = new Set(['_', 'paths', 'trades']);
+const LIST_ARGUMENTS = new Set(['_', 'paths', 'trades', 'candles', 'param']);
 
 /** Every command with its one-line description, for the top-level help. */
 const COMMAND_SUMMARY: readonly (readonly [string, string])[] = [
   ['data inspect <paths..>', 'format, interval, rows, time range, gaps, bad rows'],
   ['data generate --out DIR', 'write a seeded synthetic market in Binance format'],
   ['data aggregate <trades..>', 'build candles from trades, write a kline CSV'],
+  ['replay --dataset DIR --policy P', 'replay one policy; write runs/<id>/ (metrics, trades, equity)'],
   ['stats --equity|--returns FILE', 'Sharpe, Sortino, drawdown, PSR of your own series'],
+  ['config defaults', 'the complete default configuration, each field described'],
+  ['config check <file>', 'check a config file and print it resolved'],
 ];
 
 function commandEpilogue(): string {
@@ -46,7 +51,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         .demandCommand(1, 'name a data command: inspect, generate or aggregate')
         .strict(),
     );
-  statsCommand(cli)
+  configCommand(statsCommand(replayCommand(cli)))
     .demandCommand(1, 'name a command')
     .epilogue(commandEpilogue())
     .strict()

@@ -1,4 +1,5 @@
 export { aggregateTrades } from './aggregate.js';
+export { barTradeRanges, type BarTradeRanges } from './bar-trades.js';
 export { defaultCacheDir, readCache, writeCache, type CacheLookup, type CacheOptions } from './cache.js';
 export {
   CANDLE_COLUMNS,

@@ -114,7 +114,7 @@ export function drawdowns(equity: ArrayLike<number>): DrawdownSummary {
   return {
     maxDrawdown,
     averageDrawdown: depths.length === 0 ? 0 : mean(depths),
-    maxDrawdownPeriods: lengths.length === 0 ? 0 : Math.max(...lengths),
+    maxDrawdownPeriods: lengths.reduce((a, b) => Math.max(a, b), 0),
     averageDrawdownPeriods: lengths.length === 0 ? 0 : mean(lengths),
   };
 }

@@ -1,0 +1,231 @@
+/** `replaylab replay`: one policy over one market, written to `runs/<id>/`. */
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { mergeConfigInput, readConfigFile, resolveConfig, type RunConfig } from '../config/index.js';
+import { InputError, displayPath, formatIsoTime, loadDataset, loadFileSet, parseIsoTime, type Dataset } from '../data/index.js';
+import type { MarketData } from '../engine/replay.js';
+import { loadPolicy } from '../policies/load-policy.js';
+import { parseParams } from '../policies/params.js';
+import { createRunFolder, runId } from '../runs/run-folder.js';
+import { executeReplay, metricsDocument, selectPeriod, writeRunFiles, type ReplayRunOutput } from '../runs/replay-run.js';
+import { toJson } from '../runs/run-files.js';
+import { dataLoadOptions, withDataOptions, type DataArgs } from './data-options.js';
+import { formatPairs } from './output.js';
+
+interface ReplayArgs extends DataArgs {
+  dataset: string | undefined;
+  candles: string[] | undefined;
+  trades: string[] | undefined;
+  predictions: string | undefined;
+  policy: string;
+  param: string[] | undefined;
+  config: string | undefined;
+  seed: number;
+  from: string | undefined;
+  to: string | undefined;
+  cash: number | undefined;
+  fee: number | undefined;
+  slippageBps: number | undefined;
+  qtyStep: number | undefined;
+  out: string | undefined;
+  runsDir: string;
+  events: boolean;
+  json: boolean;
+}
+
+const packageVersion = (): string =>
+  (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+function parseTimeOption(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = parseIsoTime(text);
+  if (Number.isNaN(ms)) throw new InputError(`--${flag} '${text}' is not a date or time (ISO 8601, e.g. 2021-01-01 or 2021-01-01T12:00:00Z)`);
+  return ms;
+}
+
+/** Defaults < --config file < flags. */
+export function configFromArgs(args: Pick<ReplayArgs, 'config' | 'cash' | 'fee' | 'slippageBps' | 'qtyStep'>): RunConfig {
+  const fromFile = args.config === undefined ? {} : readConfigFile(args.config);
+  const engine: Record<string, number> = {};
+  if (args.cash !== undefined) engine.cash = args.cash;
+  if (args.fee !== undefined) engine.feeRate = args.fee;
+  if (args.slippageBps !== undefined) engine.slippageBps = args.slippageBps;
+  if (args.qtyStep !== undefined) engine.qtyStep = args.qtyStep;
+  const merged = mergeConfigInput(fromFile, Object.keys(engine).length > 0 ? { engine } : {});
+  return resolveConfig(merged, args.config ?? 'the flags');
+}
+
+/** A digest of the candles (times and OHLCV), so a run names exactly the data it saw. */
+export function datasetFingerprint(dataset: Dataset): string {
+  const hash = createHash('sha256');
+  const c = dataset.candles.columns;
+  for (const column of [c.openTime, c.open, c.high, c.low, c.close, c.volume]) {
+    hash.update(new Uint8Array(column.buffer, column.byteOffset, column.byteLength));
+  }
+  if (dataset.trades !== undefined) {
+    const t = dataset.trades.columns;
+    for (const column of [t.time, t.price, t.qty]) hash.update(new Uint8Array(column.buffer, column.byteOffset, column.byteLength));
+  }
+  return `sha256:${hash.digest('hex')}`;
+}
+
+const fixed = (value: number, digits: number): string => (Number.isFinite(value) ? value.toFixed(digits) : String(value));
+
+function summaryText(output: ReplayRunOutput, info: { policy: string; dataset: string; folder: string; synthetic: boolean }): string {
+  const m = output.metrics;
+  const r = output.result;
+  const pairs: [string, string | number][] = [
+    ['policy', info.policy],
+    ['dataset', info.dataset],
+    ['period', `${formatIsoTime(r.time[0]!)} → ${formatIsoTime(r.time[r.time.length - 1]!)} (${m.bars.toLocaleString('en-US')} bars)`],
+    ['fills', r.tickWalk ? 'tick walk (trade data)' : 'candles (next open)'],
+    ['final equity', `${fixed(m.finalEquity, 2)} (from ${fixed(m.startingCash, 2)})`],
+    ['return %', fixed(m.returnPct, 2)],
+    ['buy & hold %', fixed(m.buyAndHoldReturnPct, 2)],
+    ['CAGR %', fixed(m.cagrPct, 2)],
+    ['Sharpe / Sortino', `${fixed(m.sharpe, 3)} / ${fixed(m.sortino, 3)} (daily returns, A = ${m.periodsPerYear})`],
+    ['max drawdown %', fixed(m.maxDrawdownPct, 2)],
+    ['trades', m.trades],
+    ['win rate %', fixed(m.winRatePct, 1)],
+    ['profit factor', fixed(m.profitFactor, 3)],
+    ['exposure %', fixed(m.exposurePct, 1)],
+    ['fees', fixed(m.feesPaid, 2)],
+    ['liquidations', m.liquidations],
+    ['PSR (Sharpe > 0)', fixed(m.psr, 3)],
+  ];
+  if (r.modelSource === 'synthetic') pairs.push(['model scores', 'SYNTHETIC: generated from future returns by design (not a real model)']);
+  if (info.synthetic) pairs.push(['data', 'SYNTHETIC dataset (generated)']);
+  pairs.push(['run folder', info.folder]);
+  return formatPairs(pairs);
+}
+
+export function replayCommand(yargs: Argv) {
+  return yargs.command(
+    'replay',
+    'Replay one policy over historical data; write runs/<id>/ (metrics, trades, equity)',
+    (y) =>
+      withDataOptions(
+        y
+          .option('dataset', { type: 'string', describe: 'dataset folder (or file) to replay' })
+          .option('candles', { type: 'string', array: true, describe: 'candle CSV files (instead of --dataset)' })
+          .option('trades', { type: 'string', array: true, describe: 'trade CSV files: fills and exits walk their ticks' })
+          .option('predictions', { type: 'string', describe: 'predictions.csv: timestamp + one score column per model' })
+          .conflicts('dataset', 'candles')
+          .option('policy', {
+            type: 'string',
+            demandOption: 'give --policy: buy-and-hold, random, fixed, or a .ts/.js module',
+            describe: 'buy-and-hold | random | fixed | path to a policy module (.ts/.js)',
+          })
+          .option('param', { type: 'string', array: true, describe: 'policy parameter key=value (repeatable)' })
+          .option('config', { type: 'string', describe: 'config file (any subset of `replaylab config defaults`)' })
+          .option('seed', { type: 'number', default: 1, describe: 'seed of the run (random policy, synthetic models)' })
+          .option('from', { type: 'string', describe: 'first bar (ISO date/time, inclusive)' })
+          .option('to', { type: 'string', describe: 'end of the period (ISO date/time, exclusive)' })
+          .option('cash', { type: 'number', describe: 'starting cash (engine.cash)' })
+          .option('fee', { type: 'number', describe: 'fee per side as a fraction, e.g. 0.001 (engine.feeRate)' })
+          .option('slippage-bps', { type: 'number', describe: 'slippage in basis points (engine.slippageBps)' })
+          .option('qty-step', { type: 'number', describe: 'quantity step, e.g. 1 for whole units (engine.qtyStep)' })
+          .option('out', { type: 'string', describe: 'run folder to write (must not exist); default runs/<id>' })
+          .option('runs-dir', { type: 'string', default: 'runs', describe: 'where run folders go' })
+          .option('events', { type: 'boolean', default: false, describe: 'also write every event to events.jsonl' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the metrics as one JSON object' })
+          .epilogue(
+            'Examples:\n' +
+              '  replaylab replay --dataset datasets/synthetic-5m --policy buy-and-hold\n' +
+              '  replaylab replay --candles GOOG.csv --policy examples/sma-cross.ts --param fast=10 --param slow=30 --cash 10000 --fee 0 --qty-step 1',
+          ),
+      ),
+    async (args) => {
+      const a = args as unknown as ReplayArgs;
+      if (a.dataset === undefined && (a.candles === undefined || a.candles.length === 0) && (a.trades === undefined || a.trades.length === 0)) {
+        throw new InputError('give --dataset DIR, or --candles FILE… (and optionally --trades FILE…)');
+      }
+      if (!Number.isSafeInteger(a.seed)) throw new InputError(`--seed must be a whole number, got ${a.seed}`);
+      const from = parseTimeOption('from', a.from);
+      const to = parseTimeOption('to', a.to);
+      if (from !== undefined && to !== undefined && !(from < to)) throw new InputError(`--from ${a.from} is not before --to ${a.to}`);
+      const config = configFromArgs(a);
+      const params = parseParams(a.param ?? []);
+      // Everything the user typed is checked before the data is read.
+      const loadStarted = performance.now();
+      const options = dataLoadOptions(a);
+      const dataset =
+        a.dataset !== undefined ? await loadDataset(a.dataset, options) : await loadFileSet(a.candles ?? [], a.trades ?? [], options);
+      const loadMs = performance.now() - loadStarted;
+      const predictionsPath = a.predictions !== undefined ? resolve(a.predictions) : dataset.predictionsPath;
+      const market: MarketData = {
+        name: dataset.name,
+        symbol: dataset.symbol,
+        intervalMs: dataset.interval.ms,
+        candles: dataset.candles,
+        trades: dataset.trades,
+        predictionsPath,
+      };
+      const period = selectPeriod(dataset.candles.columns.openTime, from, to);
+      const loaded = await loadPolicy(a.policy, params, { seed: a.seed, symbol: dataset.symbol, intervalMs: dataset.interval.ms });
+      const startedAt = new Date();
+      const folder = createRunFolder({ ...(a.out === undefined ? {} : { out: a.out }), runsDir: a.runsDir, id: runId(startedAt, loaded.name, a.seed) });
+      try {
+        const output = executeReplay({
+          market,
+          config,
+          policy: loaded.policy,
+          policyName: loaded.name,
+          params,
+          seed: a.seed,
+          period,
+          ...(a.events ? { eventsFile: join(folder.temporary, 'events.jsonl') } : {}),
+        });
+        const writeStarted = performance.now();
+        const metrics = metricsDocument(output, { policy: loaded.name, seed: a.seed, syntheticData: dataset.synthetic });
+        writeRunFiles(folder.temporary, output, metrics);
+        const manifest = {
+          replaylab: packageVersion(),
+          node: process.version,
+          createdAt: startedAt.toISOString(),
+          command: ['replaylab', ...process.argv.slice(2)].join(' '),
+          spec: {
+            dataset: a.dataset ?? null,
+            candles: a.candles ?? [],
+            trades: a.trades ?? [],
+            predictions: predictionsPath ?? null,
+            policy: { name: loaded.name, kind: loaded.kind, file: loaded.file ?? null, params },
+            seed: a.seed,
+            period: { from: formatIsoTime(dataset.candles.columns.openTime[period.startIndex]!), to: a.to ?? null, bars: period.endIndex - period.startIndex },
+            mode: 'replay',
+          },
+          config,
+          dataset: {
+            name: dataset.name,
+            path: displayPath(dataset.path),
+            symbol: dataset.symbol ?? null,
+            market: dataset.market,
+            interval: dataset.interval.name,
+            candles: dataset.candles.rows,
+            trades: dataset.trades?.rows ?? 0,
+            synthetic: dataset.synthetic,
+            fingerprint: datasetFingerprint(dataset),
+            files: [...dataset.candleFiles, ...dataset.tradeFiles].map((f) => displayPath(f.parsed.file)),
+          },
+          modelSource: output.result.modelSource ?? null,
+          syntheticModels: output.result.modelSource === 'synthetic',
+          timings: { loadMs: Math.round(loadMs), replayMs: Math.round(output.replayMs), writeMs: Math.round(performance.now() - writeStarted) },
+        };
+        writeFileSync(join(folder.temporary, 'manifest.json'), toJson(manifest));
+        const destination = folder.commit();
+        const shown = displayPath(destination);
+        if (a.json) process.stdout.write(toJson({ ...metrics, runFolder: shown }));
+        else {
+          process.stdout.write(
+            `${summaryText(output, { policy: loaded.name, dataset: dataset.name, folder: shown, synthetic: dataset.synthetic })}\n`,
+          );
+        }
+      } catch (error) {
+        folder.discard();
+        throw error;
+      }
+    },
+  );
+}

@@ -1,0 +1,403 @@
+/**
+ * The simulated broker (DESIGN §5): market orders on one symbol, one position at a time, isolated
+ * margin. All the accounting is here, in one place:
+ *
+ *   open   cash −= margin + entryFee          margin = qty · fillPrice / leverage
+ *   mark   positionValue = margin + side · qty · (price − entryPrice);  equity = cash + positionValue
+ *   close  cash += margin + grossPnl − exitFee  grossPnl = side · qty · (exitPrice − entryPrice)
+ *   liquidation: the whole margin is lost (grossPnl = −margin, no exit fee); the maintenance margin
+ *   left at the liquidation price goes to the insurance fund, as on Binance.
+ *
+ * Liquidation price (isolated, from margin + side·qty·(p − entry) = mmr·qty·p):
+ *   long  entry · (1 − 1/L) / (1 − mmr)      short  entry · (1 + 1/L) / (1 + mmr)
+ *
+ * Fill prices: market orders (entries, signal, stop and time exits) pay slippage against them:
+ * price · (1 ± (slippageBps/10⁴ + volumeImpact · min(1, qty / barVolume))). Take-profit exits are
+ * resting limits: they fill at the target, or at the open when the bar gaps past it. Liquidations
+ * fill at the liquidation price, or at the open when the bar gaps past it. End-of-data closes
+ * fill at the last close with the fee and no slippage.
+ */
+import type { EngineConfig } from '../config/run-config.js';
+import type { OpenIntent, OrderIntent, PositionView, TradeDecision } from '../policies/policy.js';
+import type { ClosedTrade, EventBus, ExitReason, PositionSide, RejectReason } from './events.js';
+
+/** A broken accounting invariant: a bug, never bad input. */
+export class InvariantError extends Error {
+  override readonly name = 'InvariantError';
+}
+
+interface OpenPosition extends PositionView {
+  readonly id: number;
+  /** +1 long, −1 short. */
+  readonly direction: 1 | -1;
+  readonly entryTime: number;
+  readonly entryFee: number;
+  readonly entryEquity: number;
+  readonly maxBars: number;
+  /** Worst price against the position so far. */
+  worstPrice: number;
+  unrealizedPnl: number;
+}
+
+export interface PendingOrder {
+  readonly id: number;
+  readonly intent: OrderIntent;
+  readonly submittedBar: number;
+}
+
+/** Rounds down to a multiple of `step` (no rounding when step is 0), tolerant of float noise. */
+export function roundDownToStep(quantity: number, step: number): number {
+  if (step <= 0) return quantity;
+  const units = Math.floor(quantity / step + 1e-9);
+  return units * step;
+}
+
+export function liquidationPrice(direction: 1 | -1, entryPrice: number, leverage: number, maintenanceMarginRate: number): number {
+  return direction === 1
+    ? (entryPrice * (1 - 1 / leverage)) / (1 - maintenanceMarginRate)
+    : (entryPrice * (1 + 1 / leverage)) / (1 + maintenanceMarginRate);
+}
+
+export class Broker {
+  cash: number;
+  private open: OpenPosition | undefined;
+  private nextTradeId = 1;
+  private nextOrderId = 1;
+  private pending: PendingOrder[] = [];
+  readonly closedTrades: ClosedTrade[] = [];
+  liquidations = 0;
+  rejections = 0;
+  feesPaid = 0;
+
+  constructor(
+    private readonly config: EngineConfig,
+    private readonly bus: EventBus,
+  ) {
+    this.cash = config.cash;
+  }
+
+  get position(): OpenPosition | undefined {
+    return this.open;
+  }
+
+  get hasPendingOrders(): boolean {
+    return this.pending.length > 0;
+  }
+
+  /** Margin plus unrealized PnL at `price` (0 when flat). */
+  positionValue(price: number): number {
+    const p = this.open;
+    return p === undefined ? 0 : p.margin + p.direction * p.qty * (price - p.entryPrice);
+  }
+
+  equity(price: number): number {
+    return this.cash + this.positionValue(price);
+  }
+
+  /** Queues intents decided at a close; they fill at the next bar's open, in this order. */
+  submit(intents: readonly OrderIntent[], bar: number, ts: number): void {
+    for (const intent of intents) {
+      const order = { id: this.nextOrderId++, intent, submittedBar: bar };
+      this.pending.push(order);
+      this.bus.publish({ type: 'ORDER_SUBMITTED', ts, bar, orderId: order.id, intent });
+    }
+  }
+
+  /** Fills the queued orders at `price` (the bar's open or its first trade). */
+  fillPending(price: number, barVolume: number, bar: number, ts: number): void {
+    const orders = this.pending;
+    this.pending = [];
+    for (const order of orders) {
+      const intent = order.intent;
+      if (intent.type === 'close') {
+        if (this.open === undefined) this.reject(order, 'no_position', 'no open position to close', bar, ts);
+        else this.closeAt(this.slipped(price, -this.open.direction as 1 | -1, this.open.qty, barVolume), 'signal', bar, ts, order.id);
+      } else {
+        this.openPosition(order, intent, price, barVolume, bar, ts);
+      }
+    }
+  }
+
+  /** Orders still queued when the data ends never fill. */
+  dropPending(bar: number, ts: number): void {
+    for (const order of this.pending) this.reject(order, 'end_of_data', 'the data ended before the order could fill', bar, ts);
+    this.pending = [];
+  }
+
+  /** Price after slippage for an order of `qty` on the `direction` side (+1 buy, −1 sell). */
+  private slipped(price: number, direction: 1 | -1, qty: number, barVolume: number): number {
+    const { slippageBps, volumeImpact } = this.config;
+    let slip = slippageBps / 10_000;
+    if (volumeImpact > 0) slip += volumeImpact * (barVolume > 0 ? Math.min(1, qty / barVolume) : 1);
+    return price * (1 + direction * slip);
+  }
+
+  private openPosition(order: PendingOrder, intent: OpenIntent, reference: number, barVolume: number, bar: number, ts: number): void {
+    const cfg = this.config;
+    if (this.open !== undefined) {
+      this.reject(order, 'position_open', `a ${this.open.side} position is open; close it first`, bar, ts);
+      return;
+    }
+    const leverage = intent.leverage;
+    if (leverage > cfg.maxLeverage) {
+      this.reject(order, 'leverage_limit', `leverage ${leverage} is above engine.maxLeverage ${cfg.maxLeverage}`, bar, ts);
+      return;
+    }
+    const direction: 1 | -1 = intent.side === 'long' ? 1 : -1;
+    const equity = this.cash; // flat: equity is cash
+    const budgetFraction = intent.fraction ?? cfg.maxMarginFraction;
+    if (budgetFraction > cfg.maxMarginFraction + 1e-12) {
+      this.reject(order, 'exposure_limit', `fraction ${budgetFraction} is above engine.maxMarginFraction ${cfg.maxMarginFraction}`, bar, ts);
+      return;
+    }
+    const budget = equity * budgetFraction;
+    const costPerUnit = (price: number) => price * (1 / leverage + cfg.feeRate);
+    let price = this.slipped(reference, direction, 0, barVolume);
+    let qty: number;
+    if (intent.quantity !== undefined) {
+      qty = roundDownToStep(intent.quantity, cfg.qtyStep);
+      price = this.slipped(reference, direction, qty, barVolume);
+    } else {
+      qty = roundDownToStep(budget / costPerUnit(price), cfg.qtyStep);
+      if (cfg.volumeImpact > 0) {
+        price = this.slipped(reference, direction, qty, barVolume);
+        qty = roundDownToStep(budget / costPerUnit(price), cfg.qtyStep);
+        price = this.slipped(reference, direction, qty, barVolume);
+      }
+    }
+    // Float noise in the rounding must never spend more than the budget.
+    while (qty > 0 && qty * costPerUnit(price) > budget * (1 + 1e-12) && intent.quantity === undefined) {
+      qty = cfg.qtyStep > 0 ? qty - cfg.qtyStep : qty * (1 - 1e-12);
+    }
+    if (!(qty > 0)) {
+      const reason = cfg.qtyStep > 0 ? 'below_quantity_step' : 'insufficient_equity';
+      this.reject(order, reason, `the size rounds to 0 (budget ${budget.toFixed(2)}, price ${price}, qtyStep ${cfg.qtyStep})`, bar, ts);
+      return;
+    }
+    const notional = qty * price;
+    const margin = notional / leverage;
+    const fee = notional * cfg.feeRate;
+    if (margin + fee > budget * (1 + 1e-12)) {
+      this.reject(order, 'insufficient_equity', `margin ${margin.toFixed(2)} + fee ${fee.toFixed(2)} exceeds ${budget.toFixed(2)}`, bar, ts);
+      return;
+    }
+    if (notional > cfg.maxNotionalToEquity * equity * (1 + 1e-12)) {
+      this.reject(order, 'notional_limit', `notional ${notional.toFixed(2)} is above ${cfg.maxNotionalToEquity} × equity`, bar, ts);
+      return;
+    }
+    const liquidation = leverage > 1 || direction === -1 ? liquidationPrice(direction, price, leverage, cfg.maintenanceMarginRate) : 0;
+    if (direction === 1 ? liquidation >= price : liquidation <= price) {
+      this.reject(order, 'liquidation_at_entry', `leverage ${leverage} would be liquidated at entry`, bar, ts);
+      return;
+    }
+    this.cash -= margin + fee;
+    this.feesPaid += fee;
+    const position: OpenPosition = {
+      id: this.nextTradeId++,
+      direction,
+      side: intent.side,
+      qty,
+      entryPrice: price,
+      entryBar: bar,
+      entryTime: ts,
+      leverage,
+      margin,
+      entryFee: fee,
+      entryEquity: equity,
+      unrealizedPnl: 0,
+      stopPrice: intent.stopLoss === undefined ? Number.NaN : price * (1 - direction * intent.stopLoss),
+      takeProfitPrice: intent.takeProfit === undefined ? Number.NaN : price * (1 + direction * intent.takeProfit),
+      liquidationPrice: liquidation,
+      maxBars: intent.maxBars ?? Number.POSITIVE_INFINITY,
+      decision: intent.decision as TradeDecision | undefined,
+      worstPrice: price,
+    };
+    this.open = position;
+    this.bus.publish({
+      type: 'TRADE_EXECUTED',
+      ts,
+      bar,
+      orderId: order.id,
+      tradeId: position.id,
+      action: 'open',
+      side: position.side,
+      qty,
+      price,
+      fee,
+      leverage,
+      reason: undefined,
+    });
+  }
+
+  /**
+   * Exits resting at the open of a bar for a position carried into it: a gap through the
+   * liquidation price or the stop exits at the open; a gap through the target takes it at the open.
+   * Returns true when the position closed.
+   */
+  checkGapAtOpen(open: number, barVolume: number, bar: number, ts: number): boolean {
+    const p = this.open;
+    if (p === undefined) return false;
+    const d = p.direction;
+    if (p.liquidationPrice > 0 && d * (open - p.liquidationPrice) <= 0) {
+      this.liquidate(open, bar, ts);
+      return true;
+    }
+    if (d * (open - p.stopPrice) <= 0) {
+      this.closeAt(this.slipped(open, -d as 1 | -1, p.qty, barVolume), 'stop_loss', bar, ts, undefined, open);
+      return true;
+    }
+    if (d * (open - p.takeProfitPrice) >= 0) {
+      this.closeAt(open, 'take_profit', bar, ts, undefined, open);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Candle-only exits inside a bar after its open: the adverse levels first (the stop, or the
+   * liquidation price when it is nearer), then the target. A bar that touches both the stop and
+   * the target counts the stop. Returns true when the position closed.
+   */
+  checkBarRange(high: number, low: number, barVolume: number, bar: number, ts: number): boolean {
+    const p = this.open;
+    if (p === undefined) return false;
+    const d = p.direction;
+    const adverse = d === 1 ? low : high;
+    const favourable = d === 1 ? high : low;
+    const stop = p.stopPrice;
+    const liquidation = p.liquidationPrice > 0 ? p.liquidationPrice : Number.NaN;
+    // The level met first on the way against the position: the one nearer to the entry.
+    const stopFirst = !Number.isNaN(stop) && (Number.isNaN(liquidation) || d * (stop - liquidation) >= 0);
+    if (stopFirst && d * (adverse - stop) <= 0) {
+      this.closeAt(this.slipped(stop, -d as 1 | -1, p.qty, barVolume), 'stop_loss', bar, ts, undefined, stop);
+      return true;
+    }
+    if (!Number.isNaN(liquidation) && d * (adverse - liquidation) <= 0) {
+      this.liquidate(liquidation, bar, ts);
+      return true;
+    }
+    if (d * (favourable - p.takeProfitPrice) >= 0) {
+      this.closeAt(p.takeProfitPrice, 'take_profit', bar, ts, undefined, adverse);
+      return true;
+    }
+    this.noteExcursion(adverse);
+    return false;
+  }
+
+  /**
+   * One trade of the tick walk. `first` marks the bar's first trade, where a target already
+   * passed fills at the trade's price (a gap); later, a target fills at its own price. A stop
+   * fills at the price of the trade that crossed it, with slippage. Returns true when closed.
+   */
+  checkTick(price: number, first: boolean, barVolume: number, bar: number, ts: number): boolean {
+    const p = this.open;
+    if (p === undefined) return false;
+    const d = p.direction;
+    // A trade at or past the liquidation price liquidates, even when it also passed the stop.
+    if (p.liquidationPrice > 0 && d * (price - p.liquidationPrice) <= 0) {
+      this.liquidate(first ? price : p.liquidationPrice, bar, ts);
+      return true;
+    }
+    if (d * (price - p.stopPrice) <= 0) {
+      this.closeAt(this.slipped(price, -d as 1 | -1, p.qty, barVolume), 'stop_loss', bar, ts, undefined, price);
+      return true;
+    }
+    if (d * (price - p.takeProfitPrice) >= 0) {
+      this.closeAt(first ? price : p.takeProfitPrice, 'take_profit', bar, ts, undefined, price);
+      return true;
+    }
+    this.noteExcursion(price);
+    return false;
+  }
+
+  /** Closes at the bar's close when the position has been held `maxBars` bars. */
+  checkTimeExit(close: number, barVolume: number, bar: number, ts: number): boolean {
+    const p = this.open;
+    if (p === undefined || bar - p.entryBar + 1 < p.maxBars) return false;
+    this.closeAt(this.slipped(close, -p.direction as 1 | -1, p.qty, barVolume), 'time_exit', bar, ts);
+    return true;
+  }
+
+  /** Closes whatever is open at the last close: fee, no slippage. */
+  closeAtEnd(close: number, bar: number, ts: number): void {
+    if (this.open !== undefined) this.closeAt(close, 'end_of_data', bar, ts);
+  }
+
+  /** Marks the open position at `price` and returns the equity. */
+  mark(price: number): number {
+    const p = this.open;
+    if (p !== undefined) p.unrealizedPnl = p.direction * p.qty * (price - p.entryPrice);
+    return this.cash + (p === undefined ? 0 : p.margin + p.unrealizedPnl);
+  }
+
+  noteExcursion(price: number): void {
+    const p = this.open;
+    if (p !== undefined && p.direction * (price - p.worstPrice) < 0) p.worstPrice = price;
+  }
+
+  private liquidate(price: number, bar: number, ts: number): void {
+    const p = this.open!;
+    this.noteExcursion(price);
+    this.liquidations++;
+    this.bus.publish({ type: 'LIQUIDATED', ts, bar, tradeId: p.id, side: p.side, price, liquidationPrice: p.liquidationPrice, lostMargin: p.margin });
+    this.finish(p, price, -p.margin, 0, 'liquidation', bar, ts, undefined);
+  }
+
+  private closeAt(price: number, reason: ExitReason, bar: number, ts: number, orderId?: number, worstSeen?: number): void {
+    const p = this.open!;
+    if (!(price > 0)) throw new InvariantError(`exit price ${price} of trade ${p.id} at bar ${bar}`);
+    if (worstSeen !== undefined) this.noteExcursion(worstSeen);
+    this.noteExcursion(price);
+    let gross = p.direction * p.qty * (price - p.entryPrice);
+    let fee = p.qty * price * this.config.feeRate;
+    // Isolated margin: a position can lose its margin, never more.
+    if (p.margin + gross - fee < 0) {
+      gross = Math.max(gross, -p.margin);
+      fee = Math.max(0, p.margin + gross);
+    }
+    this.finish(p, price, gross, fee, reason, bar, ts, orderId);
+  }
+
+  private finish(p: OpenPosition, price: number, gross: number, fee: number, reason: ExitReason, bar: number, ts: number, orderId: number | undefined): void {
+    this.cash += p.margin + gross - fee;
+    this.feesPaid += fee;
+    if (!(this.cash >= -1e-9 * this.config.cash)) throw new InvariantError(`cash ${this.cash} is negative after trade ${p.id} at bar ${bar}`);
+    this.open = undefined;
+    this.bus.publish({ type: 'TRADE_EXECUTED', ts, bar, orderId, tradeId: p.id, action: 'close', side: p.side, qty: p.qty, price, fee, leverage: p.leverage, reason });
+    const net = gross - p.entryFee - fee;
+    const excursion = p.direction * (p.worstPrice - p.entryPrice);
+    const trade: ClosedTrade = {
+      id: p.id,
+      side: p.side,
+      qty: p.qty,
+      leverage: p.leverage,
+      entryBar: p.entryBar,
+      exitBar: bar,
+      entryTime: p.entryTime,
+      exitTime: ts,
+      entryPrice: p.entryPrice,
+      exitPrice: price,
+      margin: p.margin,
+      entryFee: p.entryFee,
+      exitFee: fee,
+      grossPnl: gross,
+      netPnl: net,
+      returnPct: (net / p.margin) * 100,
+      exitReason: reason,
+      maePct: Math.min(0, (excursion / p.entryPrice) * 100),
+      maeEquityPct: Math.min(0, ((excursion * p.qty) / p.entryEquity) * 100),
+      entryEquity: p.entryEquity,
+      bars: bar - p.entryBar + 1,
+      decision: p.decision,
+    };
+    this.closedTrades.push(trade);
+    this.bus.publish({ type: 'POSITION_CLOSED', ts, bar, reason, trade });
+  }
+
+  private reject(order: PendingOrder, reason: RejectReason, message: string, bar: number, ts: number): void {
+    this.rejections++;
+    this.bus.publish({ type: 'ORDER_REJECTED', ts, bar, orderId: order.id, reason, message, intent: order.intent });
+  }
+}
+
+export type { PositionSide };

@@ -1,0 +1,229 @@
+/**
+ * What a policy sees at the close of bar i: prices up to i, its position and account, features,
+ * strategy signals and model scores at i. One object is reused for every bar; every accessor reads
+ * at the current index, and asking for a later bar throws.
+ */
+import type { RunConfig } from '../config/run-config.js';
+import type { Rng } from '../config/random.js';
+import { REGIMES } from '../data/generator.js';
+import { accountHealth, type EquitySlopeTracker, type WinRateTracker } from '../features/account-trackers.js';
+import type { MarketFeatures } from '../features/market-features.js';
+import type {
+  AccountView,
+  MarketFeaturesView,
+  MarketHistory,
+  PolicyContext,
+  PolicyParamValue,
+  PositionView,
+  StrategySignal,
+} from '../policies/policy.js';
+import type { ModelScores } from '../signals/models.js';
+import { STRATEGY_NAMES, type StrategyName, type StrategySignals } from '../signals/strategies.js';
+import type { Broker } from './broker.js';
+import type { EventBus } from './events.js';
+import type { MarketData } from './replay.js';
+import { PolicyError } from './policy-error.js';
+import type { SignalSources } from './signal-sources.js';
+
+class History implements MarketHistory {
+  index = 0;
+  constructor(private readonly market: MarketData) {}
+
+  get length(): number {
+    return this.index + 1;
+  }
+
+  private at(column: Float64Array, ago: number): number {
+    if (!(ago >= 0) || !Number.isInteger(ago)) {
+      throw new RangeError(`history: bars ago must be a whole number ≥ 0 (a policy sees no later bar), got ${ago}`);
+    }
+    const j = this.index - ago;
+    return j >= 0 ? column[j]! : Number.NaN;
+  }
+
+  open(ago = 0): number {
+    return this.at(this.market.candles.columns.open, ago);
+  }
+  high(ago = 0): number {
+    return this.at(this.market.candles.columns.high, ago);
+  }
+  low(ago = 0): number {
+    return this.at(this.market.candles.columns.low, ago);
+  }
+  close(ago = 0): number {
+    return this.at(this.market.candles.columns.close, ago);
+  }
+  volume(ago = 0): number {
+    return this.at(this.market.candles.columns.volume, ago);
+  }
+  openTime(ago = 0): number {
+    return this.at(this.market.candles.columns.openTime, ago);
+  }
+  closes(count: number): Float64Array {
+    const end = this.index + 1;
+    return this.market.candles.columns.close.subarray(Math.max(0, end - count), end);
+  }
+}
+
+class FeaturesView implements MarketFeaturesView {
+  constructor(private readonly ctx: ReplayContext) {}
+  private get columns(): MarketFeatures {
+    return this.ctx.marketFeatures();
+  }
+  get volatility(): number {
+    return this.columns.volatility[this.ctx.index]!;
+  }
+  get realizedVolatility(): number {
+    return this.columns.realizedVolatility[this.ctx.index]!;
+  }
+  get marketPressure(): number {
+    return this.columns.marketPressure[this.ctx.index]!;
+  }
+  get efficiency(): number {
+    return this.columns.efficiency[this.ctx.index]!;
+  }
+  get regime(): MarketFeaturesView['regime'] {
+    return REGIMES[this.columns.regime[this.ctx.index]!]!;
+  }
+  get warmingUp(): boolean {
+    return this.ctx.index < this.columns.warmupBars;
+  }
+}
+
+class Account implements AccountView {
+  equity = 0;
+  peakEquity = 0;
+  constructor(
+    private readonly broker: Broker,
+    private readonly winRateTracker: WinRateTracker,
+    private readonly slopeTracker: EquitySlopeTracker,
+    private readonly config: RunConfig,
+  ) {}
+  get cash(): number {
+    return this.broker.cash;
+  }
+  get drawdown(): number {
+    return this.peakEquity > 0 ? Math.max(0, 1 - this.equity / this.peakEquity) : 0;
+  }
+  get winRate(): number {
+    return this.winRateTracker.rate;
+  }
+  get equitySlope(): number {
+    return this.slopeTracker.slope;
+  }
+  get accountHealth(): number {
+    return accountHealth(this.drawdown, this.slopeTracker.slope, this.config.features);
+  }
+  get closedTrades(): number {
+    return this.broker.closedTrades.length;
+  }
+}
+
+export class ReplayContext implements PolicyContext {
+  index = 0;
+  bar = 0;
+  readonly history: History;
+  readonly features: FeaturesView;
+  readonly account: Account;
+  readonly params: Readonly<Record<string, PolicyParamValue>>;
+  private readonly columns;
+  private strategyColumns: Record<StrategyName, StrategySignals> | undefined;
+  private scores: ModelScores | undefined;
+  private features_: MarketFeatures | undefined;
+
+  constructor(
+    private readonly market: MarketData,
+    private readonly sources: SignalSources,
+    private readonly modelRng: Rng,
+    readonly rng: Rng,
+    private readonly broker: Broker,
+    config: RunConfig,
+    private readonly policyName: string,
+    private readonly bus: EventBus,
+    winRate: WinRateTracker,
+    slope: EquitySlopeTracker,
+    params: Readonly<Record<string, PolicyParamValue>> = {},
+  ) {
+    this.history = new History(market);
+    this.features = new FeaturesView(this);
+    this.account = new Account(broker, winRate, slope, config);
+    this.columns = market.candles.columns;
+    this.params = params;
+    this.modelNames = config.models.names;
+  }
+
+  readonly modelNames: readonly string[];
+
+  moveTo(index: number, bar: number, equity: number, peak: number): void {
+    this.index = index;
+    this.bar = bar;
+    this.history.index = index;
+    this.account.equity = equity;
+    this.account.peakEquity = peak;
+  }
+
+  get time(): number {
+    return this.columns.openTime[this.index]!;
+  }
+  get closeTime(): number {
+    return this.columns.openTime[this.index]! + this.market.intervalMs;
+  }
+  get open(): number {
+    return this.columns.open[this.index]!;
+  }
+  get high(): number {
+    return this.columns.high[this.index]!;
+  }
+  get low(): number {
+    return this.columns.low[this.index]!;
+  }
+  get close(): number {
+    return this.columns.close[this.index]!;
+  }
+  get volume(): number {
+    return this.columns.volume[this.index]!;
+  }
+  get position(): PositionView | undefined {
+    return this.broker.position;
+  }
+
+  marketFeatures(): MarketFeatures {
+    this.features_ ??= this.sources.marketFeatures();
+    return this.features_;
+  }
+
+  strategy(name: string): StrategySignal {
+    this.strategyColumns ??= this.sources.strategySignals();
+    const signals = this.strategyColumns[name as StrategyName] as StrategySignals | undefined;
+    if (signals === undefined) throw new PolicyError(`unknown strategy "${name}"; the strategies are ${STRATEGY_NAMES.join(', ')}`);
+    return { direction: signals.direction[this.index]! as -1 | 0 | 1, strength: signals.strength[this.index]! };
+  }
+
+  model(name: string): number {
+    this.scores ??= this.sources.modelScores(this.modelRng);
+    const column = this.scores.names.indexOf(name);
+    if (column < 0) throw new PolicyError(`unknown model "${name}"; the models are ${this.scores.names.join(', ')} (config models.names)`);
+    return this.scores.scores[column]![this.index]!;
+  }
+
+  /** Where the model scores the policy read came from, if it read any. */
+  get modelSourceUsed(): 'predictions' | 'synthetic' | undefined {
+    return this.scores?.source;
+  }
+
+  signal(source: string, direction: -1 | 0 | 1, strength: number, details?: Readonly<Record<string, string | number | boolean>>): void {
+    this.bus.publish({
+      type: 'SIGNAL_GENERATED',
+      ts: this.closeTime,
+      bar: this.index,
+      source,
+      direction,
+      strength,
+      ...(details === undefined ? {} : { details }),
+    });
+  }
+
+  toString(): string {
+    return `PolicyContext(${this.policyName} at bar ${this.index})`;
+  }
+}

@@ -1,0 +1,274 @@
+/**
+ * The replay loop (DESIGN §5). Per bar i of the period:
+ *   1. exits resting at the open (gaps through liquidation, stop, target) for a carried position,
+ *      then the orders submitted at the close of bar i−1 fill at bar i's open, in submission order;
+ *   2. liquidation, stop-loss and take-profit inside bar i (with trade data: tick by tick), then a
+ *      time exit at the close;
+ *   3. features at bar i's close (market features are causal columns computed once, account
+ *      trackers are updated as the run goes);
+ *   4. the policy acts on a context that ends at bar i; its intents are queued;
+ *   5. mark to market at the close. At the last bar, queued orders are dropped and an open
+ *      position is closed at the close (`end_of_data`).
+ */
+import type { RunConfig } from '../config/run-config.js';
+import { Rng } from '../config/random.js';
+import { barTradeRanges } from '../data/bar-trades.js';
+import type { CandleTable, TradeTable } from '../data/columns.js';
+import { InputError } from '../data/errors.js';
+import { formatIsoTime } from '../data/time.js';
+import { EquitySlopeTracker, WinRateTracker } from '../features/account-trackers.js';
+import { OrderIntentSchema, type OrderIntent, type Policy, type PolicyOutput, type PolicyParamValue } from '../policies/policy.js';
+import { Broker } from './broker.js';
+import { PolicyError } from './policy-error.js';
+import { EventBus, type ClosedTrade, type EngineEvent, type EventListener } from './events.js';
+import { ReplayContext } from './replay-context.js';
+import { SignalSources } from './signal-sources.js';
+
+/** The market a run replays: candles, optional trades, and where model scores come from. */
+export interface MarketData {
+  readonly name: string;
+  readonly symbol: string | undefined;
+  readonly intervalMs: number;
+  readonly candles: CandleTable;
+  readonly trades: TradeTable | undefined;
+  /** predictions.csv; without it model scores are synthetic. */
+  readonly predictionsPath: string | undefined;
+}
+
+export interface ReplayInput {
+  readonly market: MarketData;
+  readonly config: RunConfig;
+  readonly policy: Policy;
+  readonly policyName: string;
+  /** `--param key=value` pairs, as the policy was built with them (also visible as ctx.params). */
+  readonly params?: Readonly<Record<string, PolicyParamValue>>;
+  readonly seed: number;
+  /** First dataset index replayed (inclusive); earlier bars are history the policy may read. */
+  readonly startIndex: number;
+  /** One past the last dataset index replayed. */
+  readonly endIndex: number;
+  /** Receives every event after the policy and the recorder (e.g. the events.jsonl writer). */
+  readonly onEvent?: EventListener;
+  /** Shared, precomputed market features and strategy signals (a runner reuses them across runs). */
+  readonly sources?: SignalSources;
+}
+
+export interface ReplayResult {
+  readonly startIndex: number;
+  readonly endIndex: number;
+  /** Per bar of the period, at its close. */
+  readonly time: Float64Array;
+  readonly equity: Float64Array;
+  readonly cash: Float64Array;
+  readonly positionValue: Float64Array;
+  /** Signed position size (+ long, − short) held at the close. */
+  readonly positionQty: Float64Array;
+  readonly trades: readonly ClosedTrade[];
+  readonly startingCash: number;
+  readonly finalEquity: number;
+  readonly feesPaid: number;
+  readonly liquidations: number;
+  readonly ordersSubmitted: number;
+  readonly ordersRejected: number;
+  readonly signalsGenerated: number;
+  /** Bars with a position open at the close. */
+  readonly barsInMarket: number;
+  /** Model scores the policy read, if any: synthetic ones use the future and every output says so. */
+  readonly modelSource: 'predictions' | 'synthetic' | undefined;
+  readonly tickWalk: boolean;
+}
+
+
+function describeBar(market: MarketData, index: number): string {
+  return `bar ${index} (${formatIsoTime(market.candles.columns.openTime[index]!)})`;
+}
+
+export function runReplay(input: ReplayInput): ReplayResult {
+  const { market, config, policy, startIndex, endIndex } = input;
+  const { candles } = market;
+  if (!(startIndex >= 0 && endIndex <= candles.rows && startIndex < endIndex)) {
+    throw new InputError(`the period holds no bars (indices ${startIndex}…${endIndex} of ${candles.rows})`);
+  }
+  const rng = new Rng(input.seed);
+  const policyRng = rng.fork();
+  const modelRng = rng.fork();
+  const sources = input.sources ?? new SignalSources(market, config);
+  const bus = new EventBus();
+  const broker = new Broker(config.engine, bus);
+  const winRate = new WinRateTracker(config.features.winRateTrades);
+  const slope = new EquitySlopeTracker(config.features.equitySlopeBars, config.features.equitySlopeScale);
+  const ctx = new ReplayContext(market, sources, modelRng, policyRng, broker, config, input.policyName, bus, winRate, slope, input.params);
+
+  let ordersSubmitted = 0;
+  let signalsGenerated = 0;
+  // Subscribers, in order: the policy, the recorder, the event log.
+  if (policy.onEvent !== undefined) {
+    const onEvent = policy.onEvent.bind(policy);
+    bus.subscribe((event) => {
+      try {
+        onEvent(event);
+      } catch (error) {
+        throw policyFailure(input, `onEvent(${event.type})`, event.bar, error);
+      }
+    });
+  }
+  bus.subscribe((event: EngineEvent) => {
+    switch (event.type) {
+      case 'POSITION_CLOSED':
+        winRate.record(event.trade.netPnl > 0);
+        break;
+      case 'ORDER_SUBMITTED':
+        ordersSubmitted++;
+        break;
+      case 'SIGNAL_GENERATED':
+        signalsGenerated++;
+        break;
+      case 'TRADE_EXECUTED':
+      case 'ORDER_REJECTED':
+      case 'LIQUIDATED':
+      case 'RUN_FINISHED':
+        break;
+      default: {
+        const unknown: never = event;
+        throw new Error(`unhandled event ${(unknown as EngineEvent).type}`);
+      }
+    }
+  });
+  if (input.onEvent !== undefined) bus.subscribe(input.onEvent);
+
+  const c = candles.columns;
+  const openTime = c.openTime;
+  const o = c.open;
+  const h = c.high;
+  const l = c.low;
+  const cl = c.close;
+  const v = c.volume;
+  const intervalMs = market.intervalMs;
+  const tickWalk = config.engine.tickWalk && market.trades !== undefined && market.trades.rows > 0;
+  const ranges = tickWalk ? barTradeRanges(candles, market.trades!, intervalMs) : undefined;
+  const tradePrice = market.trades?.columns.price;
+  const tradeTime = market.trades?.columns.time;
+
+  const bars = endIndex - startIndex;
+  const time = new Float64Array(bars);
+  const equity = new Float64Array(bars);
+  const cash = new Float64Array(bars);
+  const positionValue = new Float64Array(bars);
+  const positionQty = new Float64Array(bars);
+  let barsInMarket = 0;
+  let peak = config.engine.cash;
+
+  for (let i = startIndex; i < endIndex; i++) {
+    const k = i - startIndex;
+    const open = o[i]!;
+    const close = cl[i]!;
+    const volume = v[i]!;
+    const barOpenTime = openTime[i]!;
+    const barCloseTime = barOpenTime + intervalMs;
+    if (!(open > 0 && close > 0 && h[i]! > 0 && l[i]! > 0)) {
+      throw new InputError(`${market.name}: ${describeBar(market, i)} has a price that is not a positive number`);
+    }
+    // (1) and (2): fills and exits inside the bar.
+    if (broker.position !== undefined || broker.hasPendingOrders) {
+      const first = ranges === undefined ? 0 : ranges.start[i]!;
+      const last = ranges === undefined ? 0 : ranges.end[i]!;
+      if (first < last) {
+        for (let t = first; t < last; t++) {
+          const price = tradePrice![t]!;
+          const ts = tradeTime![t]!;
+          if (t === first) {
+            broker.checkTick(price, true, volume, i, ts);
+            if (broker.hasPendingOrders) broker.fillPending(price, volume, i, ts);
+          } else if (broker.position !== undefined) {
+            broker.checkTick(price, false, volume, i, ts);
+          } else break;
+        }
+      } else {
+        broker.checkGapAtOpen(open, volume, i, barOpenTime);
+        if (broker.hasPendingOrders) broker.fillPending(open, volume, i, barOpenTime);
+        broker.checkBarRange(h[i]!, l[i]!, volume, i, barOpenTime);
+      }
+      broker.checkTimeExit(close, volume, i, barCloseTime);
+    }
+    // (3) account trackers at the close (market features are read lazily by the context).
+    const markedEquity = broker.mark(close);
+    if (markedEquity > peak) peak = markedEquity;
+    slope.update(markedEquity);
+    // (4) the policy acts on what it can see.
+    ctx.moveTo(i, k, markedEquity, peak);
+    let output: PolicyOutput;
+    try {
+      output = policy.onBar(ctx);
+    } catch (error) {
+      throw policyFailure(input, 'onBar', i, error);
+    }
+    if (output !== undefined) {
+      const intents = validateIntents(input, output, i);
+      if (intents.length > 0) broker.submit(intents, i, barCloseTime);
+    }
+    // (5) mark to market; the last bar ends the run.
+    if (i === endIndex - 1) {
+      broker.dropPending(i, barCloseTime);
+      broker.closeAtEnd(close, i, barCloseTime);
+    }
+    const e = broker.mark(close);
+    if (!Number.isFinite(e)) throw new Error(`equity is ${e} at ${describeBar(market, i)}`);
+    time[k] = barOpenTime;
+    equity[k] = e;
+    cash[k] = broker.cash;
+    positionValue[k] = broker.positionValue(close);
+    const position = broker.position;
+    if (position !== undefined) {
+      positionQty[k] = position.direction * position.qty;
+      barsInMarket++;
+    }
+  }
+  const finalEquity = equity[bars - 1]!;
+  const lastIndex = endIndex - 1;
+  bus.publish({ type: 'RUN_FINISHED', ts: openTime[lastIndex]! + intervalMs, bar: lastIndex, finalEquity, trades: broker.closedTrades.length });
+  return {
+    startIndex,
+    endIndex,
+    time,
+    equity,
+    cash,
+    positionValue,
+    positionQty,
+    trades: broker.closedTrades,
+    startingCash: config.engine.cash,
+    finalEquity,
+    feesPaid: broker.feesPaid,
+    liquidations: broker.liquidations,
+    ordersSubmitted,
+    ordersRejected: broker.rejections,
+    signalsGenerated,
+    barsInMarket,
+    modelSource: ctx.modelSourceUsed,
+    tickWalk,
+  };
+}
+
+function policyFailure(input: ReplayInput, where: string, index: number, error: unknown): Error {
+  if (error instanceof PolicyError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const failure = new PolicyError(`policy ${input.policyName} threw in ${where} at ${describeBar(input.market, index)}: ${message}`);
+  (failure as { cause?: unknown }).cause = error;
+  return failure;
+}
+
+function validateIntents(input: ReplayInput, output: PolicyOutput, index: number): OrderIntent[] {
+  const list: readonly unknown[] = Array.isArray(output) ? output : [output];
+  const intents: OrderIntent[] = [];
+  for (let n = 0; n < list.length; n++) {
+    const result = OrderIntentSchema.safeParse(list[n]);
+    if (!result.success) {
+      const problems = result.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') + ': ' : ''}${issue.message}`).join('; ');
+      throw new PolicyError(
+        `policy ${input.policyName} returned a malformed order at ${describeBar(input.market, index)}: ${JSON.stringify(list[n]) ?? String(list[n])} (${problems}). ` +
+          `An order is {type: 'open', side: 'long'|'short', fraction | quantity, leverage?, stopLoss?, takeProfit?, maxBars?} or {type: 'close'}.`,
+      );
+    }
+    intents.push(result.data);
+  }
+  return intents;
+}

@@ -1,0 +1,112 @@
+/**
+ * Account trackers (DESIGN §3): how the run itself is doing, fed by the engine as trades close and
+ * bars end. All are causal by construction: they only ever see what has already happened.
+ *
+ * - `WinRateTracker`: share of winners among the last N closed trades (0.5 before the first).
+ * - `EquitySlopeTracker`: tanh(ln(equity_i / equity_{i−N}) / scale) ∈ (−1, 1), the equity
+ *   N bars back (the oldest there is before N bars have passed); 0 at the start.
+ * - `DrawdownTracker`: drawdown from the equity peak, as a fraction of the peak.
+ * - `accountHealth(drawdown, slope)` = (1 − w) · max(0, 1 − drawdown / healthDrawdownLimit)
+ *   + w · (slope + 1) / 2, with w = healthSlopeWeight: in [0, 1], 1 at a new peak rising fast.
+ */
+import type { FeatureConfig } from '../config/run-config.js';
+import { LagBuffer } from './rolling.js';
+
+/** Share of winning trades among the last `trades` closed trades. */
+export class WinRateTracker {
+  readonly trades: number;
+  private readonly outcomes: Uint8Array; // ring of 1 (won) / 0 (lost)
+  private head = 0;
+  private recorded = 0;
+  private wins = 0;
+
+  constructor(trades: number) {
+    if (!Number.isInteger(trades) || trades < 1) throw new RangeError(`trades must be a whole number ≥ 1, got ${trades}`);
+    this.trades = trades;
+    this.outcomes = new Uint8Array(trades);
+  }
+
+  record(won: boolean): void {
+    if (this.recorded === this.trades) this.wins -= this.outcomes[this.head]!;
+    else this.recorded++;
+    const outcome = won ? 1 : 0;
+    this.outcomes[this.head] = outcome;
+    this.wins += outcome;
+    this.head = this.head + 1 === this.trades ? 0 : this.head + 1;
+  }
+
+  /** Trades in the window (up to `trades`). */
+  get count(): number {
+    return this.recorded;
+  }
+
+  /** Wins / trades in the window; 0.5 (no information) before the first trade. */
+  get rate(): number {
+    return this.recorded === 0 ? 0.5 : this.wins / this.recorded;
+  }
+}
+
+/** Slope of the equity curve over the last `bars` bars, squashed into (−1, 1). */
+export class EquitySlopeTracker {
+  readonly bars: number;
+  readonly scale: number;
+  private readonly equity: LagBuffer;
+  private current = 0;
+
+  /** `scale`: the log-return of equity over `bars` bars that maps to tanh(1) ≈ 0.76. */
+  constructor(bars: number, scale: number) {
+    if (!(scale > 0)) throw new RangeError(`scale must be above 0, got ${scale}`);
+    this.bars = bars;
+    this.scale = scale;
+    this.equity = new LagBuffer(bars + 1);
+  }
+
+  /** Takes the equity at the end of the next bar. */
+  update(equity: number): void {
+    if (!Number.isFinite(equity)) throw new RangeError(`equity must be a finite number, got ${equity}`);
+    this.equity.push(equity);
+    const past = this.equity.oldest(); // equity `bars` bars ago, or the first one before that
+    if (equity > 0 && past > 0) this.current = Math.tanh(Math.log(equity / past) / this.scale);
+    else if (equity > 0) this.current = 1; // back above zero from nothing
+    else if (past > 0) this.current = -1; // everything lost
+    else this.current = 0;
+  }
+
+  /** In (−1, 1); 0 before the first update. */
+  get slope(): number {
+    return this.current;
+  }
+}
+
+/** Drawdown from the highest equity seen so far. */
+export class DrawdownTracker {
+  private peakEquity = Number.NEGATIVE_INFINITY;
+  private current = 0;
+
+  update(equity: number): void {
+    if (!Number.isFinite(equity)) throw new RangeError(`equity must be a finite number, got ${equity}`);
+    if (equity > this.peakEquity) this.peakEquity = equity;
+    this.current = this.peakEquity > 0 ? Math.max(0, 1 - equity / this.peakEquity) : 0;
+  }
+
+  get peak(): number {
+    return this.peakEquity;
+  }
+
+  /** (peak − equity) / peak, 0 at a peak; above 1 only when equity went below zero. */
+  get drawdownFraction(): number {
+    return this.current;
+  }
+}
+
+/** Account health in [0, 1] from the drawdown fraction and the equity slope (see the header). */
+export function accountHealth(
+  drawdownFraction: number,
+  slope: number,
+  config: Pick<FeatureConfig, 'healthDrawdownLimit' | 'healthSlopeWeight'>,
+): number {
+  const weight = config.healthSlopeWeight;
+  const drawdownPart = Math.max(0, 1 - drawdownFraction / config.healthDrawdownLimit);
+  const slopePart = (Math.min(1, Math.max(-1, slope)) + 1) / 2;
+  return Math.min(1, (1 - weight) * Math.min(1, drawdownPart) + weight * slopePart);
+}
