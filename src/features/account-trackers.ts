@@ -51,7 +51,8 @@ export class EquitySlopeTracker {
   readonly bars: number;
   readonly scale: number;
   private readonly equity: LagBuffer;
-  private current = 0;
+  private latest = 0;
+  private updates = 0;
 
   /** `scale`: the log-return of equity over `bars` bars that maps to tanh(1) ≈ 0.76. */
   constructor(bars: number, scale: number) {
@@ -61,20 +62,23 @@ export class EquitySlopeTracker {
     this.equity = new LagBuffer(bars + 1);
   }
 
-  /** Takes the equity at the end of the next bar. */
+  /** Takes the equity at the end of the next bar (O(1); the slope is computed when read). */
   update(equity: number): void {
     if (!Number.isFinite(equity)) throw new RangeError(`equity must be a finite number, got ${equity}`);
     this.equity.push(equity);
-    const past = this.equity.oldest(); // equity `bars` bars ago, or the first one before that
-    if (equity > 0 && past > 0) this.current = Math.tanh(Math.log(equity / past) / this.scale);
-    else if (equity > 0) this.current = 1; // back above zero from nothing
-    else if (past > 0) this.current = -1; // everything lost
-    else this.current = 0;
+    this.latest = equity;
+    this.updates++;
   }
 
   /** In (−1, 1); 0 before the first update. */
   get slope(): number {
-    return this.current;
+    if (this.updates === 0) return 0;
+    const equity = this.latest;
+    const past = this.equity.oldest(); // equity `bars` bars ago, or the first one before that
+    if (equity > 0 && past > 0) return Math.tanh(Math.log(equity / past) / this.scale);
+    if (equity > 0) return 1; // back above zero from nothing
+    if (past > 0) return -1; // everything lost
+    return 0;
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Market features (DESIGN §3). Every value at bar i is computed from bars 0..i only, by one
- * incremental calculator per feature that takes one bar at a time (O(1) amortised, the rank
- * O(log n) plus a memmove); `computeMarketFeatures` runs them over a whole table.
+ * incremental calculator per feature that takes one bar at a time (O(1) amortised; the rank costs
+ * a short scan and one memmove of its sorted window); `computeMarketFeatures` runs them over a
+ * whole table.
  *
  * - realizedVolatility: sample standard deviation of the last `volatilityWindow` one-bar log
  *   returns ln(close_i / close_{i−1}); NaN until that many returns exist (bar volatilityWindow).

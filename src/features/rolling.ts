@@ -1,9 +1,9 @@
 /**
  * Rolling-window building blocks for the causal features and strategies. Each takes one value per
- * bar and answers for the last `window` values: `LagBuffer` (the value k bars ago),
- * `RollingStats` (sum, mean, sample standard deviation), `RollingExtreme` (max or min by a
- * monotonic deque) and `RankWindow` (percentile rank in a sorted window). All are O(1) amortised
- * per value except `RankWindow`: an O(log window) search and one memmove of up to `window` values.
+ * bar and answers for the last `window` values: `LagBuffer` (the value k bars ago), `RollingStats`
+ * (sum, mean, sample standard deviation), `RollingExtreme` (max or min) and `RankWindow`
+ * (percentile rank in a sorted window). All are O(1) amortised per value except `RankWindow`: a
+ * search that is short when the value moves little, and one memmove of up to `window` values.
  */
 
 function checkWindow(window: number): void {
@@ -218,36 +218,45 @@ export class RankWindow {
   /** Adds `value` (dropping the oldest when the window is full) and returns its rank in [0, 1]. */
   push(value: number): number {
     if (Number.isNaN(value)) throw new RangeError('RankWindow: cannot rank NaN');
-    const sorted = this.sorted;
-    const filled = this.filled;
-    let position: number;
-    if (filled < this.window) {
-      position = lowerBoundNear(sorted, filled, value, this.insertHint);
-      if (position < filled) sorted.copyWithin(position + 1, position, filled);
-      this.filled = filled + 1;
-    } else {
-      const leaving = this.arrival[this.head]!;
-      const from = lowerBoundNear(sorted, filled, leaving, this.removeHint); // an equal value: any one will do
-      position = lowerBoundNear(sorted, filled, value, this.insertHint);
-      if (position > from + 1) {
-        // Slide (from, position) down over the leaving value; the new value goes just before position.
-        position--;
-        sorted.copyWithin(from, from + 1, position + 1);
-      } else if (position > from) {
-        position--;
-      } else if (position < from) {
-        sorted.copyWithin(position + 1, position, from);
-      }
-      this.removeHint = from;
-    }
-    sorted[position] = value;
+    const position = this.filled < this.window ? this.insert(value) : this.replaceOldest(value);
     this.insertHint = position;
     this.arrival[this.head] = value;
     if (++this.head === this.window) this.head = 0;
+    const sorted = this.sorted;
     let above = position + 1;
     while (above < this.filled && sorted[above] === value) above++;
     // `position` is the lower bound, so the values equal to `value` are [position, above).
     return (position + 0.5 * (above - position)) / this.filled;
+  }
+
+  /** While the window fills: puts `value` in sorted order and returns where. */
+  private insert(value: number): number {
+    const sorted = this.sorted;
+    const filled = this.filled;
+    const position = lowerBoundNear(sorted, filled, value, this.insertHint);
+    if (position < filled) sorted.copyWithin(position + 1, position, filled);
+    sorted[position] = value;
+    this.filled = filled + 1;
+    return position;
+  }
+
+  /** Once full: removes the oldest value, puts `value` in sorted order and returns where. */
+  private replaceOldest(value: number): number {
+    const sorted = this.sorted;
+    const filled = this.filled;
+    const leaving = this.arrival[this.head]!;
+    const from = lowerBoundNear(sorted, filled, leaving, this.removeHint); // an equal value: any one will do
+    let position = lowerBoundNear(sorted, filled, value, this.insertHint);
+    // One move closes the leaving value's slot and opens the new value's.
+    if (position > from) {
+      position--; // (from, position) slides down over the leaving value
+      if (position > from) sorted.copyWithin(from, from + 1, position + 1);
+    } else if (position < from) {
+      sorted.copyWithin(position + 1, position, from);
+    }
+    sorted[position] = value;
+    this.removeHint = from;
+    return position;
   }
 
   get count(): number {

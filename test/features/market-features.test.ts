@@ -82,7 +82,7 @@ describe('volatility (percentile rank of realized volatility)', () => {
 
   it('matches a brute-force count on a long series with many ties', () => {
     const rng = new Rng(3);
-    for (const size of [1, 2, 7, 50]) {
+    for (const size of [1, 2, 7, 50, 300]) {
       const window = new RankWindow(size);
       const history: number[] = [];
       for (let t = 0; t < 3_000; t++) {
