@@ -67,6 +67,9 @@ export class Broker {
   readonly closedTrades: ClosedTrade[] = [];
   liquidations = 0;
   rejections = 0;
+  ordersSubmitted = 0;
+  /** Called with each closed trade before POSITION_CLOSED is published (the account trackers). */
+  onTradeClosed: ((trade: ClosedTrade) => void) | undefined;
   feesPaid = 0;
 
   constructor(
@@ -99,7 +102,8 @@ export class Broker {
     for (const intent of intents) {
       const order = { id: this.nextOrderId++, intent, submittedBar: bar };
       this.pending.push(order);
-      this.bus.publish({ type: 'ORDER_SUBMITTED', ts, bar, orderId: order.id, intent });
+      this.ordersSubmitted++;
+      if (this.bus.active) this.bus.publish({ type: 'ORDER_SUBMITTED', ts, bar, orderId: order.id, intent });
     }
   }
 
@@ -213,6 +217,7 @@ export class Broker {
       worstPrice: price,
     };
     this.open = position;
+    if (!this.bus.active) return;
     this.bus.publish({
       type: 'TRADE_EXECUTED',
       ts,
@@ -339,7 +344,7 @@ export class Broker {
     const p = this.open!;
     this.noteExcursion(price);
     this.liquidations++;
-    this.bus.publish({ type: 'LIQUIDATED', ts, bar, tradeId: p.id, side: p.side, price, liquidationPrice: p.liquidationPrice, lostMargin: p.margin });
+    if (this.bus.active) this.bus.publish({ type: 'LIQUIDATED', ts, bar, tradeId: p.id, side: p.side, price, liquidationPrice: p.liquidationPrice, lostMargin: p.margin });
     this.finish(p, price, -p.margin, 0, 'liquidation', bar, ts, undefined);
   }
 
@@ -363,7 +368,8 @@ export class Broker {
     this.feesPaid += fee;
     if (!(this.cash >= -1e-9 * this.config.cash)) throw new InvariantError(`cash ${this.cash} is negative after trade ${p.id} at bar ${bar}`);
     this.open = undefined;
-    this.bus.publish({ type: 'TRADE_EXECUTED', ts, bar, orderId, tradeId: p.id, action: 'close', side: p.side, qty: p.qty, price, fee, leverage: p.leverage, reason });
+    const bus = this.bus;
+    if (bus.active) bus.publish({ type: 'TRADE_EXECUTED', ts, bar, orderId, tradeId: p.id, action: 'close', side: p.side, qty: p.qty, price, fee, leverage: p.leverage, reason });
     const net = gross - p.entryFee - fee;
     const excursion = p.direction * (p.worstPrice - p.entryPrice);
     const trade: ClosedTrade = {
@@ -391,12 +397,13 @@ export class Broker {
       decision: p.decision,
     };
     this.closedTrades.push(trade);
-    this.bus.publish({ type: 'POSITION_CLOSED', ts, bar, reason, trade });
+    this.onTradeClosed?.(trade);
+    if (bus.active) bus.publish({ type: 'POSITION_CLOSED', ts, bar, reason, trade });
   }
 
   private reject(order: PendingOrder, reason: RejectReason, message: string, bar: number, ts: number): void {
     this.rejections++;
-    this.bus.publish({ type: 'ORDER_REJECTED', ts, bar, orderId: order.id, reason, message, intent: order.intent });
+    if (this.bus.active) this.bus.publish({ type: 'ORDER_REJECTED', ts, bar, orderId: order.id, reason, message, intent: order.intent });
   }
 }
 

@@ -122,12 +122,18 @@ export type EngineEventType = EngineEvent['type'];
 
 export type EventListener = (event: EngineEvent) => void;
 
-/** A synchronous bus: `publish` hands the event to every subscriber in subscription order, then returns. */
+/**
+ * A synchronous bus: `publish` hands the event to every subscriber in subscription order, then
+ * returns. Publishers check `active` first, so a run nobody listens to builds no event objects
+ * (the account's own bookkeeping does not go through the bus).
+ */
 export class EventBus {
   private readonly listeners: EventListener[] = [];
+  active = false;
 
   subscribe(listener: EventListener): void {
     this.listeners.push(listener);
+    this.active = true;
   }
 
   /** Events are readonly by type; they are not frozen at run time (a measured cost on the hot path). */

@@ -27,14 +27,29 @@ import type { SignalSources } from './signal-sources.js';
 
 class History implements MarketHistory {
   index = 0;
-  constructor(private readonly market: MarketData) {}
+  private readonly openColumn: Float64Array;
+  private readonly highColumn: Float64Array;
+  private readonly lowColumn: Float64Array;
+  private readonly closeColumn: Float64Array;
+  private readonly volumeColumn: Float64Array;
+  private readonly timeColumn: Float64Array;
+  constructor(market: MarketData) {
+    const c = market.candles.columns;
+    this.openColumn = c.open;
+    this.highColumn = c.high;
+    this.lowColumn = c.low;
+    this.closeColumn = c.close;
+    this.volumeColumn = c.volume;
+    this.timeColumn = c.openTime;
+  }
 
   get length(): number {
     return this.index + 1;
   }
 
   private at(column: Float64Array, ago: number): number {
-    if (!(ago >= 0) || !Number.isInteger(ago)) {
+    // (ago | 0) === ago: a whole number in int32 range, checked without a call.
+    if (!(ago >= 0) || (ago | 0) !== ago) {
       throw new RangeError(`history: bars ago must be a whole number ≥ 0 (a policy sees no later bar), got ${ago}`);
     }
     const j = this.index - ago;
@@ -42,26 +57,26 @@ class History implements MarketHistory {
   }
 
   open(ago = 0): number {
-    return this.at(this.market.candles.columns.open, ago);
+    return this.at(this.openColumn, ago);
   }
   high(ago = 0): number {
-    return this.at(this.market.candles.columns.high, ago);
+    return this.at(this.highColumn, ago);
   }
   low(ago = 0): number {
-    return this.at(this.market.candles.columns.low, ago);
+    return this.at(this.lowColumn, ago);
   }
   close(ago = 0): number {
-    return this.at(this.market.candles.columns.close, ago);
+    return this.at(this.closeColumn, ago);
   }
   volume(ago = 0): number {
-    return this.at(this.market.candles.columns.volume, ago);
+    return this.at(this.volumeColumn, ago);
   }
   openTime(ago = 0): number {
-    return this.at(this.market.candles.columns.openTime, ago);
+    return this.at(this.timeColumn, ago);
   }
   closes(count: number): Float64Array {
     const end = this.index + 1;
-    return this.market.candles.columns.close.subarray(Math.max(0, end - count), end);
+    return this.closeColumn.subarray(Math.max(0, end - count), end);
   }
 }
 
@@ -211,7 +226,11 @@ export class ReplayContext implements PolicyContext {
     return this.scores?.source;
   }
 
+  signalsGenerated = 0;
+
   signal(source: string, direction: -1 | 0 | 1, strength: number, details?: Readonly<Record<string, string | number | boolean>>): void {
+    this.signalsGenerated++;
+    if (!this.bus.active) return;
     this.bus.publish({
       type: 'SIGNAL_GENERATED',
       ts: this.closeTime,

@@ -17,10 +17,10 @@ import type { CandleTable, TradeTable } from '../data/columns.js';
 import { InputError } from '../data/errors.js';
 import { formatIsoTime } from '../data/time.js';
 import { EquitySlopeTracker, WinRateTracker } from '../features/account-trackers.js';
-import { OrderIntentSchema, type OrderIntent, type Policy, type PolicyOutput, type PolicyParamValue } from '../policies/policy.js';
+import { OrderIntentSchema, type OrderIntent, type Policy, type PolicyOutput, type PolicyParamValue, type TradeDecision } from '../policies/policy.js';
 import { Broker } from './broker.js';
 import { PolicyError } from './policy-error.js';
-import { EventBus, type ClosedTrade, type EngineEvent, type EventListener } from './events.js';
+import { EventBus, type ClosedTrade, type EventListener } from './events.js';
 import { ReplayContext } from './replay-context.js';
 import { SignalSources } from './signal-sources.js';
 
@@ -99,9 +99,9 @@ export function runReplay(input: ReplayInput): ReplayResult {
   const slope = new EquitySlopeTracker(config.features.equitySlopeBars, config.features.equitySlopeScale);
   const ctx = new ReplayContext(market, sources, modelRng, policyRng, broker, config, input.policyName, bus, winRate, slope, input.params);
 
-  let ordersSubmitted = 0;
-  let signalsGenerated = 0;
-  // Subscribers, in order: the policy, the recorder, the event log.
+  // The account's bookkeeping: the win rate hears every closed trade directly.
+  broker.onTradeClosed = (trade) => winRate.record(trade.netPnl > 0);
+  // Subscribers, in order: the policy, then the event log.
   if (policy.onEvent !== undefined) {
     const onEvent = policy.onEvent.bind(policy);
     bus.subscribe((event) => {
@@ -112,28 +112,6 @@ export function runReplay(input: ReplayInput): ReplayResult {
       }
     });
   }
-  bus.subscribe((event: EngineEvent) => {
-    switch (event.type) {
-      case 'POSITION_CLOSED':
-        winRate.record(event.trade.netPnl > 0);
-        break;
-      case 'ORDER_SUBMITTED':
-        ordersSubmitted++;
-        break;
-      case 'SIGNAL_GENERATED':
-        signalsGenerated++;
-        break;
-      case 'TRADE_EXECUTED':
-      case 'ORDER_REJECTED':
-      case 'LIQUIDATED':
-      case 'RUN_FINISHED':
-        break;
-      default: {
-        const unknown: never = event;
-        throw new Error(`unhandled event ${(unknown as EngineEvent).type}`);
-      }
-    }
-  });
   if (input.onEvent !== undefined) bus.subscribe(input.onEvent);
 
   const c = candles.columns;
@@ -226,7 +204,7 @@ export function runReplay(input: ReplayInput): ReplayResult {
   }
   const finalEquity = equity[bars - 1]!;
   const lastIndex = endIndex - 1;
-  bus.publish({ type: 'RUN_FINISHED', ts: openTime[lastIndex]! + intervalMs, bar: lastIndex, finalEquity, trades: broker.closedTrades.length });
+  if (bus.active) bus.publish({ type: 'RUN_FINISHED', ts: openTime[lastIndex]! + intervalMs, bar: lastIndex, finalEquity, trades: broker.closedTrades.length });
   return {
     startIndex,
     endIndex,
@@ -240,9 +218,9 @@ export function runReplay(input: ReplayInput): ReplayResult {
     finalEquity,
     feesPaid: broker.feesPaid,
     liquidations: broker.liquidations,
-    ordersSubmitted,
+    ordersSubmitted: broker.ordersSubmitted,
     ordersRejected: broker.rejections,
-    signalsGenerated,
+    signalsGenerated: ctx.signalsGenerated,
     barsInMarket,
     modelSource: ctx.modelSourceUsed,
     tickWalk,
@@ -306,10 +284,23 @@ export function plainIntent(value: unknown): OrderIntent | undefined {
   if (o.maxBars !== undefined && !(Number.isInteger(o.maxBars) && (o.maxBars as number) >= 1)) return undefined;
   if (o.decision !== undefined) {
     if (typeof o.decision !== 'object' || o.decision === null) return undefined;
-    for (const [key, field] of Object.entries(o.decision)) {
+    const decision = o.decision as Record<string, unknown>;
+    for (const key in decision) {
+      const field = decision[key];
       if (field === undefined) continue;
       if (DECISION_TEXT.has(key) ? typeof field !== 'string' : !(DECISION_NUMBERS.has(key) && Number.isFinite(field))) return undefined;
     }
   }
-  return { ...(o as OrderIntent & { type: 'open' }), leverage: (o.leverage as number | undefined) ?? 1 };
+  // A copy with one fixed shape: the policy may reuse or change its object after returning it.
+  return {
+    type: 'open',
+    side: o.side,
+    fraction: o.fraction as number | undefined,
+    quantity: o.quantity as number | undefined,
+    leverage: (o.leverage as number | undefined) ?? 1,
+    stopLoss: o.stopLoss as number | undefined,
+    takeProfit: o.takeProfit as number | undefined,
+    maxBars: o.maxBars as number | undefined,
+    decision: o.decision as TradeDecision | undefined,
+  };
 }
