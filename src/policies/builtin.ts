@@ -22,7 +22,7 @@ export const buyAndHold: PolicyFactory = (params) => {
   let entered = false;
   return {
     name: 'buy-and-hold',
-    onBar(ctx) {
+    onBar() {
       if (entered) return undefined;
       entered = true;
       return { type: 'open', side: 'long', fraction: p.fraction, leverage: p.leverage, decision: { tag: 'buy-and-hold' } };

@@ -57,7 +57,11 @@ describe('replay on the bundled dataset', () => {
     expect(metrics.trades).toBe(1);
     expect(metrics.fillModel).toBe('tick-walk');
     expect(metrics.syntheticData).toBe(true);
-    const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as Record<string, any>;
+    const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as {
+      dataset: { fingerprint: string };
+      config: { engine: { feeRate: number } };
+      spec: { policy: { name: string } };
+    };
     expect(manifest.dataset.fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(manifest.config.engine.feeRate).toBe(0.0005);
     expect(manifest.spec.policy.name).toBe('buy-and-hold');
@@ -70,7 +74,7 @@ describe('replay on the bundled dataset', () => {
       return parseJson<MetricsJson>(r.stdout);
     };
     const a = run(7, 'seed7a');
-    const b = run(7, 'seed7b');
+    run(7, 'seed7b');
     const c = run(8, 'seed8');
     expect(a.trades).toBeGreaterThan(50);
     for (const file of ['metrics.json', 'trades.csv', 'equity.csv']) {
