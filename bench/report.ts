@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { RUNTIME_NODE_FLAGS } from '../src/config/runtime.js';
 import type { Fixture } from './fixtures.js';
 import type { ChildResult } from './measure.js';
+import type { ReplayChildResult } from './replay.js';
 
 export interface Environment {
   readonly node: string;
@@ -58,11 +59,56 @@ export interface Target {
   readonly pass: boolean;
 }
 
+/** Timed runs of one loop over the whole table (after untimed warm-up runs). */
+export interface ReplayRunSet {
+  readonly warmupMs: readonly number[];
+  readonly runs: number;
+  readonly ms: readonly number[];
+  readonly medianMs: number;
+  readonly minMs: number;
+  readonly maxMs: number;
+  /** Bars per second at the median, fastest (min ms) and slowest (max ms) run. */
+  readonly barsPerSec: { readonly median: number; readonly best: number; readonly worst: number };
+}
+
+export interface ReplayPolicyFigures extends ReplayRunSet {
+  readonly key: string;
+  readonly label: string;
+  readonly policyName: string;
+  readonly params: Readonly<Record<string, string | number | boolean>>;
+  readonly trades: number;
+  readonly finalEquity: number;
+  /** Policy median ms / bare-loop median ms. */
+  readonly ratioToBareLoop: number;
+}
+
+export interface ReplayFigures {
+  readonly file: string;
+  readonly label: string;
+  readonly path: string;
+  readonly bars: number;
+  readonly nodeFlags: readonly string[];
+  /** Wall time of the one load (parse, cache off) in the replay child. */
+  readonly loadMs: number;
+  readonly warmupRuns: number;
+  readonly runs: number;
+  readonly seed: number;
+  readonly bareLoop: ReplayRunSet & { readonly columns: readonly string[]; readonly checksum: number };
+  readonly policies: readonly ReplayPolicyFigures[];
+  /** Peak RSS of the replay child, bytes. */
+  readonly peakRssBytes: number;
+}
+
 export interface BenchFigures {
   readonly environment: Environment;
+  /** Which parts ran: `--only data`, `--only replay`, or both. */
+  readonly sections: readonly ('data' | 'replay')[];
   readonly workDir: string;
   readonly cacheDir: string;
+  /** Data-layer figures (empty with `--only replay`). */
   readonly files: readonly FileFigures[];
+  /** Replay throughput (null with `--only data`). */
+  readonly replay: ReplayFigures | null;
   readonly targets: readonly Target[];
   readonly benchSeconds: number;
 }
@@ -124,6 +170,76 @@ export function fileFigures(
     loadRssOverColumnBytes: ((worst.peakRssKB - worst.baselineRssKB) * KB) / columnBytes,
     defaultFlagsParse: { ms: defaultFlagsParse.ms, peakRssBytes: defaultFlagsParse.peakRssKB * KB },
   };
+}
+
+function replayRunSet(bars: number, warmupMs: readonly number[], ms: readonly number[]): ReplayRunSet {
+  const medianMs = median(ms);
+  const minMs = Math.min(...ms);
+  const maxMs = Math.max(...ms);
+  const perSec = (m: number): number => bars / (m / 1000);
+  return { warmupMs, runs: ms.length, ms, medianMs, minMs, maxMs, barsPerSec: { median: perSec(medianMs), best: perSec(minMs), worst: perSec(maxMs) } };
+}
+
+export function replayFigures(fixture: Fixture, child: ReplayChildResult): ReplayFigures {
+  const bare = replayRunSet(child.rows, child.bareLoop.warmupMs, child.bareLoop.ms);
+  return {
+    file: basename(fixture.path),
+    label: fixture.spec.label,
+    path: fixture.path,
+    bars: child.rows,
+    nodeFlags: RUNTIME_NODE_FLAGS,
+    loadMs: child.loadMs,
+    warmupRuns: child.warmupRuns,
+    runs: child.runs,
+    seed: child.seed,
+    bareLoop: { ...bare, columns: child.bareLoop.columns, checksum: child.bareLoop.checksum },
+    policies: child.policies.map((p) => {
+      const set = replayRunSet(child.rows, p.warmupMs, p.ms);
+      return {
+        key: p.key,
+        label: p.label,
+        policyName: p.policyName,
+        params: p.params,
+        trades: p.trades,
+        finalEquity: p.finalEquity,
+        ...set,
+        ratioToBareLoop: set.medianMs / bare.medianMs,
+      };
+    }),
+    peakRssBytes: child.peakRssKB * KB,
+  };
+}
+
+/** sma-cross at least 2,000,000 bars/s (median); every policy within 10× the bare loop's median. */
+export const REPLAY_SMA_CROSS_BARS_PER_SEC = 2_000_000;
+export const REPLAY_MAX_RATIO = 10;
+
+export function replayTargetsOf(replay: ReplayFigures | null): Target[] {
+  if (replay === null) return [];
+  const targets: Target[] = [];
+  for (const p of replay.policies) {
+    if (p.key !== 'sma-cross') continue;
+    const value = p.barsPerSec.median;
+    targets.push({
+      file: replay.label,
+      name: `replay ${p.key} ≥ ${int(REPLAY_SMA_CROSS_BARS_PER_SEC)} bars/s`,
+      value,
+      unit: 'bars/s',
+      threshold: REPLAY_SMA_CROSS_BARS_PER_SEC,
+      pass: value >= REPLAY_SMA_CROSS_BARS_PER_SEC,
+    });
+  }
+  for (const p of replay.policies) {
+    targets.push({
+      file: replay.label,
+      name: `replay ${p.key} ≤ ${REPLAY_MAX_RATIO}× bare loop`,
+      value: p.ratioToBareLoop,
+      unit: '×',
+      threshold: REPLAY_MAX_RATIO,
+      pass: p.ratioToBareLoop <= REPLAY_MAX_RATIO,
+    });
+  }
+  return targets;
 }
 
 export function targetsOf(files: readonly FileFigures[]): Target[] {
