@@ -1,14 +1,23 @@
 /**
- * Data-layer benchmark (`npm run bench`): first-parse throughput, cache-hit load time and peak RSS
- * of a one-year 1-minute kline file (525,600 rows) and a 5,000,000-row aggTrades file.
+ * Benchmark (`npm run bench`), two sections:
  *
- *   node dist/bench/main.js [--dir DIR] [--fresh] [--json]
- *                           [--klines-runs 3] [--trades-runs 2] [--hit-runs 5]
+ * - data layer: first-parse throughput, cache-hit load time and peak RSS of a one-year 1-minute
+ *   kline file (525,600 rows) and a 5,000,000-row aggTrades file;
+ * - replay throughput: `runReplay` over all 525,600 bars of the kline file for buy-and-hold,
+ *   random (default params) and examples/sma-cross (fast=10, slow=30), against a bare loop that
+ *   reads every candle column once per row (the floor): median ms, bars/s, trades, and each
+ *   policy's ratio to the bare loop.
+ *
+ *   node dist/bench/main.js [--dir DIR] [--fresh] [--json] [--only data|replay]
+ *                           [--klines-runs 3] [--trades-runs 2] [--hit-runs 5] [--replay-runs 5]
  *
  * The files are generated once into DIR (default `$TMPDIR/replaylab-bench`) and reused while the
- * generator parameters match; `--fresh` deletes and regenerates them. Every load runs in a fresh
- * child process (`--child parse|miss|hit --file F --cache-dir D`, internal) so its peak RSS is its
- * own. Progress goes to stderr, figures to stdout (an aligned table, or one JSON object).
+ * generator parameters match; `--fresh` deletes and regenerates them (`--only replay` prepares the
+ * kline file only). Every load runs in a fresh child process (`--child parse|miss|hit --file F
+ * --cache-dir D`, internal) so its peak RSS is its own. The replay section runs in one child
+ * (`--child replay --file F --replay-runs N`, internal) with replaylab's V8 flags, like the CLI:
+ * it loads the file once, then runs the bare loop and each policy 2 times to warm up and N times
+ * timed. Progress goes to stderr, figures to stdout (an aligned table, or one JSON object).
  */
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
@@ -17,17 +26,34 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { fixtureSpecs, prepareFixture, removeFixtures, type Fixture } from './fixtures.js';
 import { CHILD_MODES, runChild, spawnChild, type ChildMode, type ChildResult } from './measure.js';
-import { fileFigures, formatJson, formatText, targetsOf, type BenchFigures, type FileFigures } from './report.js';
+import {
+  fileFigures,
+  formatJson,
+  formatText,
+  replayFigures,
+  replayTargetsOf,
+  targetsOf,
+  type BenchFigures,
+  type FileFigures,
+  type ReplayFigures,
+} from './report.js';
 
-const USAGE = `usage: node dist/bench/main.js [--dir DIR] [--fresh] [--json] [--klines-runs N] [--trades-runs N] [--hit-runs N]
+const USAGE = `usage: node dist/bench/main.js [--dir DIR] [--fresh] [--json] [--only data|replay]
+                         [--klines-runs N] [--trades-runs N] [--hit-runs N] [--replay-runs N]
 
   --dir DIR          work folder for the generated files and the cache (default: ${join(tmpdir(), 'replaylab-bench')})
   --fresh            delete the bench's files in DIR and generate them again
   --json             print the figures as one JSON object instead of a table
+  --only SECTION     run one section: data (data-layer loads) or replay (replay throughput; prepares
+                     the kline file only); default both
   --klines-runs N    first-parse runs of the kline file (default 3)
   --trades-runs N    first-parse runs of the aggTrades file (default 2)
   --hit-runs N       cache-hit runs per file (default 5)
+  --replay-runs N    timed replay runs of the bare loop and of each policy, after 2 warm-up runs (default 5)
 `;
+
+type Section = 'data' | 'replay';
+const SECTIONS: readonly Section[] = ['data', 'replay'];
 
 const progress = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
 
@@ -87,6 +113,8 @@ async function main(argv: readonly string[]): Promise<void> {
       'klines-runs': { type: 'string' },
       'trades-runs': { type: 'string' },
       'hit-runs': { type: 'string' },
+      'replay-runs': { type: 'string' },
+      only: { type: 'string' },
       child: { type: 'string' },
       file: { type: 'string' },
       'cache-dir': { type: 'string' },
@@ -98,9 +126,17 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
 
+  if (values.child === 'replay') {
+    if (values.file === undefined) throw new UsageError('--child needs --file');
+    // Imported here only: the engine, the policies and zod would add to every data child's RSS.
+    const { runReplayChild } = await import('./replay.js');
+    const result = await runReplayChild(values.file, positiveInt('replay-runs', values['replay-runs'], 5));
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
   if (values.child !== undefined) {
     const mode = values.child as ChildMode;
-    if (!CHILD_MODES.includes(mode)) throw new UsageError(`--child must be one of ${CHILD_MODES.join(', ')}, got '${values.child}'`);
+    if (!CHILD_MODES.includes(mode)) throw new UsageError(`--child must be one of ${[...CHILD_MODES, 'replay'].join(', ')}, got '${values.child}'`);
     if (values.file === undefined) throw new UsageError('--child needs --file');
     const result = await runChild(mode, values.file, values['cache-dir']);
     process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -111,6 +147,11 @@ async function main(argv: readonly string[]): Promise<void> {
   const klinesRuns = positiveInt('klines-runs', values['klines-runs'], 3);
   const tradesRuns = positiveInt('trades-runs', values['trades-runs'], 2);
   const hitRuns = positiveInt('hit-runs', values['hit-runs'], 5);
+  const replayRuns = positiveInt('replay-runs', values['replay-runs'], 5);
+  if (values.only !== undefined && !SECTIONS.includes(values.only as Section)) {
+    throw new UsageError(`--only must be one of ${SECTIONS.join(', ')}, got '${values.only}'`);
+  }
+  const sections: readonly Section[] = values.only === undefined ? SECTIONS : [values.only as Section];
   const workDir = resolve(values.dir ?? join(tmpdir(), 'replaylab-bench'));
   const cacheDir = join(workDir, 'cache');
   const script = fileURLToPath(import.meta.url);
@@ -131,23 +172,40 @@ async function main(argv: readonly string[]): Promise<void> {
     removeFixtures(workDir, cacheDir);
   }
   const fixtures: Fixture[] = [];
-  for (const spec of fixtureSpecs()) fixtures.push(await prepareFixture(workDir, spec));
+  // The replay section needs the kline file only; the aggTrades file takes long to generate.
+  const specs = sections.includes('data') ? fixtureSpecs() : fixtureSpecs().filter((spec) => spec.key === 'klines');
+  for (const spec of specs) fixtures.push(await prepareFixture(workDir, spec));
 
-  // Every run starts from an empty cache folder, so the miss run writes the cache the hits read.
-  rmSync(cacheDir, { recursive: true, force: true });
   const files: FileFigures[] = [];
-  for (const fixture of fixtures) {
-    const runs = fixture.spec.key === 'klines' ? klinesRuns : tradesRuns;
-    progress(`${fixture.spec.label}: ${fixture.path} (${(fixture.bytes / 1e6).toFixed(1)} MB, ${fixture.rows.toLocaleString('en-US')} rows)`);
-    files.push(await benchFile(fixture, runs, hitRuns, script, cacheDir));
+  if (sections.includes('data')) {
+    // Every run starts from an empty cache folder, so the miss run writes the cache the hits read.
+    rmSync(cacheDir, { recursive: true, force: true });
+    for (const fixture of fixtures) {
+      const runs = fixture.spec.key === 'klines' ? klinesRuns : tradesRuns;
+      progress(`${fixture.spec.label}: ${fixture.path} (${(fixture.bytes / 1e6).toFixed(1)} MB, ${fixture.rows.toLocaleString('en-US')} rows)`);
+      files.push(await benchFile(fixture, runs, hitRuns, script, cacheDir));
+    }
+  }
+
+  let replay: ReplayFigures | null = null;
+  if (sections.includes('replay')) {
+    const klines = fixtures.find((f) => f.spec.key === 'klines');
+    if (klines === undefined) throw new Error('the replay section needs the kline fixture');
+    const { REPLAY_WARMUP_RUNS, spawnReplayChild } = await import('./replay.js');
+    progress(`replay throughput on ${klines.path}: ${replayRuns} timed run${replayRuns === 1 ? '' : 's'} per loop after ${REPLAY_WARMUP_RUNS} warm-ups`);
+    const child = await spawnReplayChild(script, klines.path, replayRuns);
+    if (child.rows !== klines.rows) throw new Error(`${klines.path}: the replay child loaded ${child.rows} rows, expected ${klines.rows}`);
+    replay = replayFigures(klines, child);
   }
 
   const figures: BenchFigures = {
     environment,
+    sections,
     workDir,
     cacheDir,
     files,
-    targets: targetsOf(files),
+    replay,
+    targets: [...targetsOf(files), ...replayTargetsOf(replay)],
     benchSeconds: (performance.now() - started) / 1000,
   };
   process.stdout.write(values.json ? formatJson(figures) : formatText(figures));

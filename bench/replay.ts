@@ -130,8 +130,17 @@ export function bareLoop(candles: CandleTable): number {
   return sum;
 }
 
-/** Runs `run` warm-up + timed times; `run` returns a value that must be the same every time. */
-async function timeRuns<T>(what: string, warmups: number, runs: number, prepare: () => Promise<() => T>, same: (a: T, b: T) => boolean): Promise<TimedRunsResult & { value: T }> {
+/**
+ * `warmups` untimed then `runs` timed runs. `prepare` (not timed) returns the run; the run returns
+ * a value that must be the same every time (it is kept, so the work cannot be dropped).
+ */
+async function timeRuns<T>(
+  what: string,
+  warmups: number,
+  runs: number,
+  prepare: () => Promise<() => T>,
+  same: (a: T, b: T) => boolean,
+): Promise<TimedRunsResult & { value: T }> {
   const warmupMs: number[] = [];
   const ms: number[] = [];
   let first: { value: T } | undefined;

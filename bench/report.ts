@@ -86,6 +86,7 @@ export interface ReplayFigures {
   readonly file: string;
   readonly label: string;
   readonly path: string;
+  readonly prepared: Fixture['prepared'];
   readonly bars: number;
   readonly nodeFlags: readonly string[];
   /** Wall time of the one load (parse, cache off) in the replay child. */
@@ -186,6 +187,7 @@ export function replayFigures(fixture: Fixture, child: ReplayChildResult): Repla
     file: basename(fixture.path),
     label: fixture.spec.label,
     path: fixture.path,
+    prepared: fixture.prepared,
     bars: child.rows,
     nodeFlags: RUNTIME_NODE_FLAGS,
     loadMs: child.loadMs,
@@ -296,15 +298,12 @@ function table(rows: readonly (readonly string[])[], gap = 3): string[] {
   );
 }
 
-export function formatText(figures: BenchFigures): string {
-  const { environment: env, files } = figures;
-  const lines: string[] = [];
-  lines.push('replaylab data-layer bench');
-  lines.push(`node ${env.node} (V8 ${env.v8}) · ${env.cpu} · ${env.cores} cores · ${env.platform} · ${(env.totalMemoryBytes / 2 ** 30).toFixed(1)} GiB RAM`);
-  lines.push(`work dir ${figures.workDir} (${files.map((f) => `${f.label}: ${f.prepared}`).join(', ')})`);
-  lines.push(`each load runs in a fresh child process with replaylab's V8 flags (${RUNTIME_NODE_FLAGS.join(' ')}); the CSV is in the OS page cache; MB = 10^6 bytes`);
-  lines.push('');
-
+function dataSection(files: readonly FileFigures[]): string[] {
+  const lines = [
+    'data layer',
+    `each load runs in a fresh child process with replaylab's V8 flags (${RUNTIME_NODE_FLAGS.join(' ')}); the CSV is in the OS page cache; MB = 10^6 bytes`,
+    '',
+  ];
   const col = (get: (f: FileFigures) => string): string[] => files.map(get);
   const rows: string[][] = [
     ['', ...col((f) => f.label)],
@@ -332,12 +331,54 @@ export function formatText(figures: BenchFigures): string {
     ['first parse with Node defaults: time', ...col((f) => `${duration(f.defaultFlagsParse.ms)} (${(f.fileBytes / MB / (f.defaultFlagsParse.ms / 1000)).toFixed(1)} MB/s)`)],
     ['  peak RSS (/ column bytes)', ...col((f) => `${mb(f.defaultFlagsParse.peakRssBytes)} (${times(f.defaultFlagsParse.peakRssBytes / f.columnBytes)})`)],
   ];
-  lines.push(...table(rows));
+  return [...lines, ...table(rows)];
+}
+
+/** Milliseconds: 2 decimals under 10 ms (the bare loop), 1 under 100, none above. */
+function ms(value: number): string {
+  return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
+}
+
+function replaySection(replay: ReplayFigures): string[] {
+  const lines = [
+    `replay throughput: ${replay.label}, ${replay.file}, ${int(replay.bars)} bars`,
+    `one child process with replaylab's V8 flags (${replay.nodeFlags.join(' ')}) loads the file once (${duration(replay.loadMs)}, cache off), then runs the bare loop and each policy over every bar:`,
+    `${replay.warmupRuns} warm-up runs, then ${replay.runs} timed run${replay.runs === 1 ? '' : 's'} each; bars/s at the median; ratio = median / bare-loop median; seed ${replay.seed}; child peak RSS ${mb(replay.peakRssBytes)}`,
+    `bare loop: reads all ${replay.bareLoop.columns.length} candle columns once per row into one sum (checksum ${replay.bareLoop.checksum.toExponential(6)})`,
+    '',
+  ];
+  const row = (label: string, set: ReplayRunSet, ratio: string, trades: string): string[] => [
+    label,
+    `${ms(set.medianMs)} ms`,
+    `${ms(set.minMs)} / ${ms(set.maxMs)} ms`,
+    int(set.barsPerSec.median),
+    ratio,
+    trades,
+    `${set.warmupMs.map(ms).join(', ')} ms`,
+    `${set.ms.map(ms).join(', ')} ms`,
+  ];
+  const rows: string[][] = [
+    ['', 'median', 'min / max', 'bars/s', 'ratio', 'trades', 'warm-up runs', 'timed runs'],
+    row('bare loop (floor)', replay.bareLoop, '1×', '–'),
+    ...replay.policies.map((p) => row(p.label, p, times(p.ratioToBareLoop), int(p.trades))),
+  ];
+  return [...lines, ...table(rows)];
+}
+
+export function formatText(figures: BenchFigures): string {
+  const { environment: env, files, replay } = figures;
+  const lines: string[] = [];
+  lines.push(`replaylab bench (${figures.sections.join(' + ')})`);
+  lines.push(`node ${env.node} (V8 ${env.v8}) · ${env.cpu} · ${env.cores} cores · ${env.platform} · ${(env.totalMemoryBytes / 2 ** 30).toFixed(1)} GiB RAM`);
+  const prepared = files.length > 0 ? files.map((f) => `${f.label}: ${f.prepared}`) : replay === null ? [] : [`${replay.label}: ${replay.prepared}`];
+  lines.push(`work dir ${figures.workDir} (${prepared.join(', ')})`);
   lines.push('');
+  if (files.length > 0) lines.push(...dataSection(files), '');
+  if (replay !== null) lines.push(...replaySection(replay), '');
 
   const targetRows: string[][] = [['target', 'file', 'value', 'result']];
   for (const t of figures.targets) {
-    const value = t.unit === '×' ? times(t.value) : `${t.value.toFixed(1)} ${t.unit}`;
+    const value = t.unit === '×' ? times(t.value) : t.unit === 'bars/s' ? `${int(t.value)} bars/s` : `${t.value.toFixed(1)} ${t.unit}`;
     targetRows.push([t.name, t.file, value, t.pass ? 'PASS' : 'MISS']);
   }
   lines.push(...table(targetRows));
