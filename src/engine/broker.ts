@@ -36,6 +36,8 @@ interface OpenPosition extends PositionView {
   readonly maxBars: number;
   /** Worst price against the position so far. */
   worstPrice: number;
+  /** False when nothing can close it inside a bar (no stop, target, time limit or liquidation price). */
+  readonly armed: boolean;
   unrealizedPnl: number;
 }
 
@@ -196,6 +198,9 @@ export class Broker {
     }
     this.cash -= margin + fee;
     this.feesPaid += fee;
+    const stopPrice = intent.stopLoss === undefined ? Number.NaN : price * (1 - direction * intent.stopLoss);
+    const takeProfitPrice = intent.takeProfit === undefined ? Number.NaN : price * (1 + direction * intent.takeProfit);
+    const maxBars = intent.maxBars ?? Number.POSITIVE_INFINITY;
     const position: OpenPosition = {
       id: this.nextTradeId++,
       direction,
@@ -209,10 +214,11 @@ export class Broker {
       entryFee: fee,
       entryEquity: equity,
       unrealizedPnl: 0,
-      stopPrice: intent.stopLoss === undefined ? Number.NaN : price * (1 - direction * intent.stopLoss),
-      takeProfitPrice: intent.takeProfit === undefined ? Number.NaN : price * (1 + direction * intent.takeProfit),
+      stopPrice,
+      takeProfitPrice,
       liquidationPrice: liquidation,
-      maxBars: intent.maxBars ?? Number.POSITIVE_INFINITY,
+      maxBars,
+      armed: liquidation > 0 || !Number.isNaN(stopPrice) || !Number.isNaN(takeProfitPrice) || maxBars !== Number.POSITIVE_INFINITY,
       decision: intent.decision as TradeDecision | undefined,
       worstPrice: price,
     };

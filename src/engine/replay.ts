@@ -147,7 +147,12 @@ export function runReplay(input: ReplayInput): ReplayResult {
       throw new InputError(`${market.name}: ${describeBar(market, i)} has a price that is not a positive number`);
     }
     // (1) and (2): fills and exits inside the bar.
-    if (broker.position !== undefined || broker.hasPendingOrders) {
+    const held = broker.position;
+    if (held !== undefined && !held.armed && !broker.hasPendingOrders) {
+      // Nothing can close this position inside the bar: only its adverse excursion moves.
+      const adverse = held.direction === 1 ? l[i]! : h[i]!;
+      if (held.direction * (adverse - held.worstPrice) < 0) held.worstPrice = adverse;
+    } else if (held !== undefined || broker.hasPendingOrders) {
       const first = ranges === undefined ? 0 : ranges.start[i]!;
       const last = ranges === undefined ? 0 : ranges.end[i]!;
       if (first < last) {
