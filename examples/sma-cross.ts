@@ -16,7 +16,7 @@ const smaCross: PolicyFactory = (params) => {
   const fast = Number(params.fast ?? 10);
   const slow = Number(params.slow ?? 30);
   if (!Number.isInteger(fast) || !Number.isInteger(slow) || fast < 1 || slow <= fast) {
-    throw new Error(`need whole numbers 1 ≤ fast < slow, got fast=${params.fast} slow=${params.slow}`);
+    throw new Error(`need whole numbers 1 ≤ fast < slow, got fast=${params.fast ?? fast} slow=${params.slow ?? slow}`);
   }
   // Running sums over the last `fast` and `slow` closes: O(1) per bar.
   let fastSum = 0;

@@ -6,6 +6,7 @@ import type { Argv } from 'yargs';
 import { mergeConfigInput, readConfigFile, resolveConfig, type RunConfig } from '../config/index.js';
 import { InputError, displayPath, formatIsoTime, loadDataset, loadFileSet, parseIsoTime, type Dataset } from '../data/index.js';
 import type { MarketData } from '../engine/replay.js';
+import { SignalSources } from '../engine/signal-sources.js';
 import { loadPolicy } from '../policies/load-policy.js';
 import { parseParams } from '../policies/params.js';
 import { createRunFolder, runId } from '../runs/run-folder.js';
@@ -73,6 +74,13 @@ export function datasetFingerprint(dataset: Dataset): string {
 
 const fixed = (value: number, digits: number): string => (Number.isFinite(value) ? value.toFixed(digits) : String(value));
 
+function ordersText(r: ReplayRunOutput['result']): string {
+  const reasons = Object.entries(r.rejectedByReason)
+    .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))
+    .map(([reason, count]) => `${reason} ${(count ?? 0).toLocaleString('en-US')}`);
+  return `${r.ordersSubmitted.toLocaleString('en-US')} submitted, ${r.ordersRejected.toLocaleString('en-US')} rejected${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}`;
+}
+
 function summaryText(output: ReplayRunOutput, info: { policy: string; dataset: string; folder: string; synthetic: boolean }): string {
   const m = output.metrics;
   const r = output.result;
@@ -88,6 +96,7 @@ function summaryText(output: ReplayRunOutput, info: { policy: string; dataset: s
     ['Sharpe / Sortino', `${fixed(m.sharpe, 3)} / ${fixed(m.sortino, 3)} (daily returns, A = ${m.periodsPerYear})`],
     ['max drawdown %', fixed(m.maxDrawdownPct, 2)],
     ['trades', m.trades],
+    ['orders', ordersText(r)],
     ['win rate %', fixed(m.winRatePct, 1)],
     ['profit factor', fixed(m.profitFactor, 3)],
     ['exposure %', fixed(m.exposurePct, 1)],
@@ -127,7 +136,7 @@ export function replayCommand(yargs: Argv) {
           .option('fee', { type: 'number', describe: 'fee per side as a fraction, e.g. 0.001 (engine.feeRate)' })
           .option('slippage-bps', { type: 'number', describe: 'slippage in basis points (engine.slippageBps)' })
           .option('qty-step', { type: 'number', describe: 'quantity step, e.g. 1 for whole units (engine.qtyStep)' })
-          .option('out', { type: 'string', describe: 'run folder to write (must not exist); default runs/<id>' })
+          .option('out', { type: 'string', describe: 'run folder to write (must not exist, or be empty); default runs/<id>' })
           .option('runs-dir', { type: 'string', default: 'runs', describe: 'where run folders go' })
           .option('events', { type: 'boolean', default: false, describe: 'also write every event to events.jsonl' })
           .option('json', { type: 'boolean', default: false, describe: 'print the metrics as one JSON object' })
@@ -164,6 +173,8 @@ export function replayCommand(yargs: Argv) {
         predictionsPath,
       };
       const period = selectPeriod(dataset.candles.columns.openTime, from, to);
+      const sources = new SignalSources(market, config);
+      sources.loadPredictions();
       const loaded = await loadPolicy(a.policy, params, { seed: a.seed, symbol: dataset.symbol, intervalMs: dataset.interval.ms });
       const startedAt = new Date();
       const folder = createRunFolder({ ...(a.out === undefined ? {} : { out: a.out }), runsDir: a.runsDir, id: runId(startedAt, loaded.name, a.seed) });
@@ -176,6 +187,7 @@ export function replayCommand(yargs: Argv) {
           params,
           seed: a.seed,
           period,
+          sources,
           ...(a.events ? { eventsFile: join(folder.temporary, 'events.jsonl') } : {}),
         });
         const writeStarted = performance.now();
@@ -193,7 +205,7 @@ export function replayCommand(yargs: Argv) {
             predictions: predictionsPath ?? null,
             policy: { name: loaded.name, kind: loaded.kind, file: loaded.file ?? null, params },
             seed: a.seed,
-            period: { from: formatIsoTime(dataset.candles.columns.openTime[period.startIndex]!), to: a.to ?? null, bars: period.endIndex - period.startIndex },
+            period: { from: from === undefined ? null : formatIsoTime(from), to: to === undefined ? null : formatIsoTime(to), bars: period.endIndex - period.startIndex },
             mode: 'replay',
           },
           config,
@@ -216,6 +228,13 @@ export function replayCommand(yargs: Argv) {
         writeFileSync(join(folder.temporary, 'manifest.json'), toJson(manifest));
         const destination = folder.commit();
         const shown = displayPath(destination);
+        const result = output.result;
+        if (result.trades.length === 0 && result.ordersRejected > 0) {
+          const first = Object.entries(result.rejectedByReason).sort((x, y) => (y[1] ?? 0) - (x[1] ?? 0))[0];
+          process.stderr.write(
+            `warning: no trade was made: all ${result.ordersRejected} order(s) were rejected (mostly ${first?.[0]}); see ORDER_REJECTED in --events for each reason\n`,
+          );
+        }
         if (a.json) process.stdout.write(toJson({ ...metrics, runFolder: shown }));
         else {
           process.stdout.write(

@@ -1,7 +1,7 @@
 /** `replaylab stats`: the run metrics for a user's own equity or returns CSV. */
 import type { Argv } from 'yargs';
 import { InputError, dailyCloses, displayPath, readSeriesCsv } from '../data/index.js';
-import { returnsFromEquity, summarizeReturns, type ReturnsSummary } from '../metrics/index.js';
+import { drawdowns, returnsFromEquity, summarizeReturns, type ReturnsSummary } from '../metrics/index.js';
 import { formatPairs } from './output.js';
 
 interface StatsArgs {
@@ -62,6 +62,8 @@ export function statsCommand(yargs: Argv) {
       let returns: Float64Array;
       let frequency: string;
       let series;
+      /** With a timed equity curve, drawdowns come from every row, as a replay's do. */
+      let fullCurve: Float64Array | undefined;
       if (a.returns !== undefined) {
         series = readSeriesCsv(a.returns, 'returns', { percent: a.percent });
         returns = series.values;
@@ -69,7 +71,13 @@ export function statsCommand(yargs: Argv) {
       } else {
         series = readSeriesCsv(a.equity!, 'equity');
         if (series.times !== undefined && a.periodsPerYear === undefined) {
-          returns = returnsFromEquity(dailyCloses(series.times, series.values));
+          // The first row is the base (a replay's equity.csv starts with the starting cash), then
+          // the last equity of each UTC day: the same daily returns a replay's metrics.json uses.
+          const closes = dailyCloses(series.times, series.values);
+          const firstIsClose = series.values.length === 1 || Math.floor(series.times[0]! / 86_400_000) !== Math.floor(series.times[1]! / 86_400_000);
+          const values = firstIsClose ? closes : Float64Array.of(series.values[0]!, ...closes);
+          returns = returnsFromEquity(values);
+          fullCurve = series.values;
           frequency = 'daily (last equity of each UTC day)';
         } else {
           returns = returnsFromEquity(series.values);
@@ -77,7 +85,16 @@ export function statsCommand(yargs: Argv) {
         }
       }
       if (returns.length < 2) throw new InputError(`${series.file}: ${returns.length} return(s): need at least 2 to measure anything`);
-      const summary = summarizeReturns(returns, { periodsPerYear: a.periodsPerYear ?? 365, riskFreePerPeriod: a.riskFree });
+      let summary = summarizeReturns(returns, { periodsPerYear: a.periodsPerYear ?? 365, riskFreePerPeriod: a.riskFree });
+      if (fullCurve !== undefined) {
+        const dd = drawdowns(fullCurve);
+        summary = {
+          ...summary,
+          maxDrawdownPct: -dd.maxDrawdown * 100,
+          averageDrawdownPct: -dd.averageDrawdown * 100,
+          calmar: dd.maxDrawdown < 0 ? summary.cagrPct / 100 / -dd.maxDrawdown : Number.NaN,
+        };
+      }
       if (a.json) {
         const json = { file: displayPath(series.file), column: series.column, returnFrequency: frequency, ...summary };
         // NaN (an undefined ratio) prints as null.

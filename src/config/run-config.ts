@@ -109,7 +109,7 @@ export const ModelConfigSchema = z
     informationCoefficients: z
       .record(z.string(), z.number().min(-1).max(1))
       .default({ xgb: 0.1, lgbm: 0.05, nhits: 0.02, lstm: 0 })
-      .describe('Synthetic models: correlation of each model score with the forward return (a missing model gets 0).'),
+      .describe('Synthetic models: correlation of each model score with the forward return (a model not listed gets 0; entries for models not in names are ignored).'),
   })
   .describe('Model scores in [−1, 1]: from predictions.csv (as-of join, never ahead) or synthetic (seeded, uses the future).');
 
@@ -144,15 +144,6 @@ export const RunConfigSchema = z
     }
     if (new Set(config.models.names).size !== config.models.names.length) {
       context.addIssue({ code: 'custom', path: ['models', 'names'], message: 'model names must be distinct' });
-    }
-    for (const name of Object.keys(config.models.informationCoefficients)) {
-      if (!config.models.names.includes(name)) {
-        context.addIssue({
-          code: 'custom',
-          path: ['models', 'informationCoefficients', name],
-          message: `"${name}" is not one of models.names (${config.models.names.join(', ')})`,
-        });
-      }
     }
     if (config.engine.maxLeverage * config.engine.maintenanceMarginRate >= 1) {
       context.addIssue({

@@ -1,5 +1,7 @@
 /** Which trades fall inside which bar: a merge of two sorted time columns. */
 import type { CandleTable, TradeTable } from './columns.js';
+import { InputError } from './errors.js';
+import { formatIsoTime } from './time.js';
 
 export interface BarTradeRanges {
   /** Index of the first trade of bar i. */
@@ -28,4 +30,38 @@ export function barTradeRanges(candles: CandleTable, trades: TradeTable, interva
     end[i] = t;
   }
   return { start, end };
+}
+
+/**
+ * Trade data must describe the same market as the candles: some trades must fall inside the
+ * candles, and every trade inside a bar must lie within that bar's low and high (a relative
+ * tolerance of 1e-9). Trades of another symbol or source would otherwise fill orders at prices
+ * the candles never showed. Throws an `InputError` naming the first trade that disagrees.
+ */
+export function checkTradesAgainstCandles(candles: CandleTable, trades: TradeTable, ranges: BarTradeRanges): void {
+  const { low, high, openTime } = candles.columns;
+  const price = trades.columns.price;
+  const time = trades.columns.time;
+  let inside = 0;
+  for (let i = 0; i < candles.rows; i++) {
+    const lo = low[i]! * (1 - 1e-9);
+    const hi = high[i]! * (1 + 1e-9);
+    const end = ranges.end[i]!;
+    for (let t = ranges.start[i]!; t < end; t++) {
+      const p = price[t]!;
+      if (p < lo || p > hi) {
+        throw new InputError(
+          `trades and candles disagree: the trade at ${formatIsoTime(time[t]!)} (price ${p}) is outside the candle at ` +
+            `${formatIsoTime(openTime[i]!)} (low ${low[i]}, high ${high[i]}); are they the same symbol and source?`,
+        );
+      }
+    }
+    inside += end - ranges.start[i]!;
+  }
+  if (inside === 0 && trades.rows > 0 && candles.rows > 0) {
+    throw new InputError(
+      `none of the ${trades.rows} trades falls inside a candle: trades cover ${formatIsoTime(time[0]!)} → ${formatIsoTime(time[trades.rows - 1]!)}, ` +
+        `candles ${formatIsoTime(openTime[0]!)} → ${formatIsoTime(openTime[candles.rows - 1]!)}`,
+    );
+  }
 }

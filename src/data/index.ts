@@ -1,5 +1,5 @@
 export { aggregateTrades } from './aggregate.js';
-export { barTradeRanges, type BarTradeRanges } from './bar-trades.js';
+export { barTradeRanges, checkTradesAgainstCandles, type BarTradeRanges } from './bar-trades.js';
 export { defaultCacheDir, readCache, writeCache, type CacheLookup, type CacheOptions } from './cache.js';
 export {
   CANDLE_COLUMNS,

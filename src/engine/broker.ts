@@ -70,6 +70,8 @@ export class Broker {
   liquidations = 0;
   rejections = 0;
   ordersSubmitted = 0;
+  /** Rejected orders by reason. */
+  readonly rejectedByReason: Partial<Record<RejectReason, number>> = {};
   /** Called with each closed trade before POSITION_CLOSED is published (the account trackers). */
   onTradeClosed: ((trade: ClosedTrade) => void) | undefined;
   feesPaid = 0;
@@ -372,6 +374,7 @@ export class Broker {
   private finish(p: OpenPosition, price: number, gross: number, fee: number, reason: ExitReason, bar: number, ts: number, orderId: number | undefined): void {
     this.cash += p.margin + gross - fee;
     this.feesPaid += fee;
+    if (this.cash < 0 && this.cash >= -1e-9 * this.config.cash) this.cash = 0; // float noise of a full-margin loss
     if (!(this.cash >= -1e-9 * this.config.cash)) throw new InvariantError(`cash ${this.cash} is negative after trade ${p.id} at bar ${bar}`);
     this.open = undefined;
     const bus = this.bus;
@@ -409,6 +412,7 @@ export class Broker {
 
   private reject(order: PendingOrder, reason: RejectReason, message: string, bar: number, ts: number): void {
     this.rejections++;
+    this.rejectedByReason[reason] = (this.rejectedByReason[reason] ?? 0) + 1;
     if (this.bus.active) this.bus.publish({ type: 'ORDER_REJECTED', ts, bar, orderId: order.id, reason, message, intent: order.intent });
   }
 }

@@ -181,7 +181,7 @@ export class ReplayContext implements PolicyContext {
     return this.columns.openTime[this.index]!;
   }
   get closeTime(): number {
-    return this.columns.openTime[this.index]! + this.market.intervalMs;
+    return this.columns.openTime[this.index]! + this.market.intervalMs - 1;
   }
   get open(): number {
     return this.columns.open[this.index]!;

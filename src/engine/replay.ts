@@ -12,15 +12,15 @@
  */
 import type { RunConfig } from '../config/run-config.js';
 import { Rng } from '../config/random.js';
-import { barTradeRanges } from '../data/bar-trades.js';
+import { barTradeRanges, checkTradesAgainstCandles } from '../data/bar-trades.js';
 import type { CandleTable, TradeTable } from '../data/columns.js';
 import { InputError } from '../data/errors.js';
 import { formatIsoTime } from '../data/time.js';
 import { EquitySlopeTracker, WinRateTracker } from '../features/account-trackers.js';
-import { OrderIntentSchema, type OrderIntent, type Policy, type PolicyOutput, type PolicyParamValue, type TradeDecision } from '../policies/policy.js';
+import { CloseIntentSchema, OpenIntentSchema, OrderIntentSchema, type OrderIntent, type Policy, type PolicyOutput, type PolicyParamValue, type TradeDecision } from '../policies/policy.js';
 import { Broker } from './broker.js';
 import { PolicyError } from './policy-error.js';
-import { EventBus, type ClosedTrade, type EventListener } from './events.js';
+import { EventBus, type ClosedTrade, type EventListener, type RejectReason } from './events.js';
 import { ReplayContext } from './replay-context.js';
 import { SignalSources } from './signal-sources.js';
 
@@ -70,6 +70,7 @@ export interface ReplayResult {
   readonly liquidations: number;
   readonly ordersSubmitted: number;
   readonly ordersRejected: number;
+  readonly rejectedByReason: Readonly<Partial<Record<RejectReason, number>>>;
   readonly signalsGenerated: number;
   /** Bars with a position open at the close. */
   readonly barsInMarket: number;
@@ -79,8 +80,9 @@ export interface ReplayResult {
 }
 
 
-function describeBar(market: MarketData, index: number): string {
-  return `bar ${index} (${formatIsoTime(market.candles.columns.openTime[index]!)})`;
+function describeBar(market: MarketData, index: number, startIndex?: number): string {
+  const time = formatIsoTime(market.candles.columns.openTime[index]!);
+  return startIndex === undefined ? `the bar at ${time}` : `bar ${index - startIndex} (${time})`;
 }
 
 export function runReplay(input: ReplayInput): ReplayResult {
@@ -124,6 +126,7 @@ export function runReplay(input: ReplayInput): ReplayResult {
   const intervalMs = market.intervalMs;
   const tickWalk = config.engine.tickWalk && market.trades !== undefined && market.trades.rows > 0;
   const ranges = tickWalk ? barTradeRanges(candles, market.trades!, intervalMs) : undefined;
+  if (ranges !== undefined) checkTradesAgainstCandles(candles, market.trades!, ranges);
   const tradePrice = market.trades?.columns.price;
   const tradeTime = market.trades?.columns.time;
 
@@ -142,7 +145,8 @@ export function runReplay(input: ReplayInput): ReplayResult {
     const close = cl[i]!;
     const volume = v[i]!;
     const barOpenTime = openTime[i]!;
-    const barCloseTime = barOpenTime + intervalMs;
+    // The bar's last millisecond, as Binance's close_time: events at the close stay inside the bar's day.
+    const barCloseTime = barOpenTime + intervalMs - 1;
     if (!(open > 0 && close > 0 && h[i]! > 0 && l[i]! > 0)) {
       throw new InputError(`${market.name}: ${describeBar(market, i)} has a price that is not a positive number`);
     }
@@ -209,7 +213,7 @@ export function runReplay(input: ReplayInput): ReplayResult {
   }
   const finalEquity = equity[bars - 1]!;
   const lastIndex = endIndex - 1;
-  if (bus.active) bus.publish({ type: 'RUN_FINISHED', ts: openTime[lastIndex]! + intervalMs, bar: lastIndex, finalEquity, trades: broker.closedTrades.length });
+  if (bus.active) bus.publish({ type: 'RUN_FINISHED', ts: openTime[lastIndex]! + intervalMs - 1, bar: lastIndex, finalEquity, trades: broker.closedTrades.length });
   return {
     startIndex,
     endIndex,
@@ -225,6 +229,7 @@ export function runReplay(input: ReplayInput): ReplayResult {
     liquidations: broker.liquidations,
     ordersSubmitted: broker.ordersSubmitted,
     ordersRejected: broker.rejections,
+    rejectedByReason: broker.rejectedByReason,
     signalsGenerated: ctx.signalsGenerated,
     barsInMarket,
     modelSource: ctx.modelSourceUsed,
@@ -235,12 +240,39 @@ export function runReplay(input: ReplayInput): ReplayResult {
 function policyFailure(input: ReplayInput, where: string, index: number, error: unknown): Error {
   if (error instanceof PolicyError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  const failure = new PolicyError(`policy ${input.policyName} threw in ${where} at ${describeBar(input.market, index)}: ${message}`);
+  const failure = new PolicyError(`policy ${input.policyName} threw in ${where} at ${describeBar(input.market, index, input.startIndex)}: ${message}`);
   (failure as { cause?: unknown }).cause = error;
   return failure;
 }
 
+/** The value as a policy author wrote it: NaN and Infinity shown, not turned into null. */
+function showValue(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? `<${v}>` : v)).replace(/"<(-?Infinity|NaN)>"/g, '$1');
+}
+
+/** What is wrong with an intent, field by field (the union's own message only says "Invalid input"). */
+function intentProblems(value: unknown): string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'an order must be an object';
+  const type = (value as { type?: unknown }).type;
+  const schema = type === 'open' ? OpenIntentSchema : type === 'close' ? CloseIntentSchema : undefined;
+  if (schema === undefined) return `type must be 'open' or 'close', got ${showValue(type)}`;
+  const result = schema.safeParse(value);
+  if (result.success) return 'not a valid order';
+  return result.error.issues
+    .map((issue) => {
+      const path = issue.path.join('.');
+      const got = issue.path.length > 0 ? ` (got ${showValue(issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k], value))})` : '';
+      const keys = issue.code === 'unrecognized_keys' ? ` ${issue.keys.join(', ')}` : '';
+      return `${path === '' ? '' : `${path}: `}${issue.message}${keys}${got}`;
+    })
+    .join('; ');
+}
+
 function validateIntents(input: ReplayInput, output: PolicyOutput, index: number): OrderIntent[] {
+  if (typeof (output as { then?: unknown } | undefined)?.then === 'function') {
+    throw new PolicyError(`policy ${input.policyName}: onBar returned a Promise at ${describeBar(input.market, index, input.startIndex)}; onBar must return its orders synchronously (no async)`);
+  }
   const list: readonly unknown[] = Array.isArray(output) ? output : [output];
   const intents: OrderIntent[] = [];
   for (let n = 0; n < list.length; n++) {
@@ -251,9 +283,8 @@ function validateIntents(input: ReplayInput, output: PolicyOutput, index: number
     }
     const result = OrderIntentSchema.safeParse(list[n]);
     if (!result.success) {
-      const problems = result.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') + ': ' : ''}${issue.message}`).join('; ');
       throw new PolicyError(
-        `policy ${input.policyName} returned a malformed order at ${describeBar(input.market, index)}: ${JSON.stringify(list[n]) ?? String(list[n])} (${problems}). ` +
+        `policy ${input.policyName} returned a malformed order at ${describeBar(input.market, index, input.startIndex)}: ${showValue(list[n])}: ${intentProblems(list[n])}. ` +
           `An order is {type: 'open', side: 'long'|'short', fraction | quantity, leverage?, stopLoss?, takeProfit?, maxBars?} or {type: 'close'}.`,
       );
     }

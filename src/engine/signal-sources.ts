@@ -31,6 +31,14 @@ export class SignalSources {
     return this.strategies;
   }
 
+  /** Reads and checks predictions.csv now (bad files fail before the run, not at the policy's first use). */
+  loadPredictions(): ModelScores | undefined {
+    const { predictionsPath, candles, intervalMs } = this.market;
+    if (predictionsPath === undefined) return undefined;
+    this.predictions ??= readPredictions(predictionsPath, candles.columns.openTime, intervalMs, this.config.models.names);
+    return this.predictions;
+  }
+
   /** Scores from predictions.csv (shared), or synthetic ones drawn from the run's model stream. */
   modelScores(modelRng: Rng): ModelScores {
     const { predictionsPath, candles, intervalMs } = this.market;

@@ -56,7 +56,6 @@ export interface RunMetrics extends TradeMetrics {
   readonly riskFreeRate: number;
 }
 
-const YEAR_MS = 365.25 * 86_400_000;
 
 /** Equity at the end of each UTC day, the starting cash first: the daily returns' base. */
 export function dailyEquity(curve: EquityCurve): Float64Array {
@@ -68,31 +67,67 @@ export function dailyEquity(curve: EquityCurve): Float64Array {
   return series;
 }
 
+/**
+ * Drawdown episodes of a timed equity curve: from the time of a peak until equity is back at it
+ * (or the end), in days of calendar time, so gaps in the data (weekends of a stock) count as time.
+ */
+export function drawdownDurationsDays(times: ArrayLike<number>, equity: ArrayLike<number>): { max: number; average: number } {
+  let peak = Number.NEGATIVE_INFINITY;
+  let peakTime = Number.NaN;
+  let inDrawdown = false;
+  let max = 0;
+  let sum = 0;
+  let episodes = 0;
+  for (let i = 0; i < equity.length; i++) {
+    if (equity[i]! >= peak) {
+      if (inDrawdown) {
+        const days = (times[i]! - peakTime) / 86_400_000;
+        max = Math.max(max, days);
+        sum += days;
+        episodes++;
+        inDrawdown = false;
+      }
+      peak = equity[i]!;
+      peakTime = times[i]!;
+    } else inDrawdown = true;
+  }
+  if (inDrawdown) {
+    const days = (times[equity.length - 1]! - peakTime) / 86_400_000;
+    max = Math.max(max, days);
+    sum += days;
+    episodes++;
+  }
+  return { max, average: episodes > 0 ? sum / episodes : 0 };
+}
+
 export function runMetrics(input: RunMetricsInput): RunMetrics {
   const bars = input.equity.length;
   const finalEquity = input.equity[bars - 1]!;
   const daily = returnsFromEquity(dailyEquity(input));
   const summary = summarizeReturns(daily, { periodsPerYear: input.periodsPerYear, riskFreePerPeriod: input.riskFreeRate / input.periodsPerYear });
+  // Drawdowns from the bar-by-bar curve, the starting cash (at the first open) counting as a peak.
   const withStart = new Float64Array(bars + 1);
+  const times = new Float64Array(bars + 1);
   withStart[0] = input.startingCash;
   withStart.set(input.equity, 1);
+  times[0] = input.time[0]!;
+  for (let k = 0; k < bars; k++) times[k + 1] = input.time[k]! + input.intervalMs - 1;
   const dd = drawdowns(withStart);
-  const barDays = input.intervalMs / 86_400_000;
-  const elapsedMs = input.time[bars - 1]! + input.intervalMs - input.time[0]!;
+  const durations = drawdownDurationsDays(times, withStart);
   const growth = finalEquity / input.startingCash;
   return {
     startingCash: input.startingCash,
     finalEquity,
     returnPct: (growth - 1) * 100,
-    cagrPct: growth > 0 ? (growth ** (YEAR_MS / elapsedMs) - 1) * 100 : -100,
+    cagrPct: summary.cagrPct,
     annualVolatilityPct: summary.annualVolatilityPct,
     sharpe: summary.sharpe,
     sortino: summary.sortino,
-    calmar: dd.maxDrawdown < 0 && growth > 0 ? (growth ** (YEAR_MS / elapsedMs) - 1) / -dd.maxDrawdown : Number.NaN,
+    calmar: dd.maxDrawdown < 0 ? summary.cagrPct / 100 / -dd.maxDrawdown : Number.NaN,
     maxDrawdownPct: -dd.maxDrawdown * 100,
     avgDrawdownPct: -dd.averageDrawdown * 100,
-    maxDrawdownDurationDays: dd.maxDrawdownPeriods * barDays,
-    avgDrawdownDurationDays: dd.averageDrawdownPeriods * barDays,
+    maxDrawdownDurationDays: durations.max,
+    avgDrawdownDurationDays: durations.average,
     ...tradeMetrics(input.trades),
     exposurePct: (input.barsInMarket / bars) * 100,
     feesPaid: input.feesPaid,

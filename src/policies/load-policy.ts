@@ -75,9 +75,17 @@ async function importFactory(file: string, spec: string): Promise<PolicyFactory>
   let factory = module.default;
   if (typeof factory === 'object' && factory !== null && 'default' in factory) factory = (factory as { default: unknown }).default;
   if (typeof factory !== 'function') {
-    throw new PolicyError(
-      `policy ${spec}: the default export must be a function (params, environment) => Policy, got ${factory === undefined ? 'no default export' : typeof factory}`,
-    );
+    const named = Object.keys(module).filter((key) => key !== 'default');
+    // tsx hands a module without `export default` over as an object of its named exports.
+    const onlyNamed =
+      typeof factory === 'object' && factory !== null && Object.keys(factory).every((key) => named.includes(key)) && !('default' in module && factory === module);
+    const found =
+      factory === undefined || onlyNamed
+        ? `the module has no default export${named.length > 0 ? ` (it exports ${named.join(', ')})` : ''}`
+        : typeof factory === 'object' && factory !== null
+          ? `it is an object (keys: ${Object.keys(factory).join(', ') || 'none'})`
+          : `it is a ${typeof factory}`;
+    throw new PolicyError(`policy ${spec}: the default export must be a function (params, environment) => Policy; ${found}`);
   }
   return factory as PolicyFactory;
 }

@@ -19,7 +19,7 @@ export const TradeDecisionSchema = z.strictObject({
 });
 export type TradeDecision = z.infer<typeof TradeDecisionSchema>;
 
-const openIntent = z
+export const OpenIntentSchema = z
   .strictObject({
     type: z.literal('open'),
     side: z.enum(['long', 'short']),
@@ -40,9 +40,9 @@ const openIntent = z
     message: 'give exactly one of fraction (of equity) or quantity',
   });
 
-const closeIntent = z.strictObject({ type: z.literal('close') });
+export const CloseIntentSchema = z.strictObject({ type: z.literal('close') });
 
-export const OrderIntentSchema = z.union([openIntent, closeIntent]);
+export const OrderIntentSchema = z.union([OpenIntentSchema, CloseIntentSchema]);
 export type OrderIntent = z.output<typeof OrderIntentSchema>;
 export type OrderIntentInput = z.input<typeof OrderIntentSchema>;
 export type OpenIntent = Extract<OrderIntent, { type: 'open' }>;
@@ -111,7 +111,9 @@ export interface PolicyContext {
   readonly index: number;
   /** Bars since the replay started (0 at the first bar of the period). */
   readonly bar: number;
+  /** Open time of the current bar (epoch ms). */
   readonly time: number;
+  /** Its last millisecond (open + interval − 1), as Binance's close_time: when the policy acts. */
   readonly closeTime: number;
   readonly open: number;
   readonly high: number;

@@ -61,6 +61,7 @@ export interface ReplayRunInput {
 
 export interface ReplayRunOutput {
   readonly result: ReplayResult;
+  readonly intervalMs: number;
   readonly metrics: RunMetrics;
   readonly replayMs: number;
 }
@@ -122,7 +123,7 @@ export function executeReplay(input: ReplayRunInput): ReplayRunOutput {
     periodsPerYear: input.config.metrics.periodsPerYear,
     riskFreeRate: input.config.metrics.riskFreeRate,
   });
-  return { result, metrics, replayMs };
+  return { result, metrics, replayMs, intervalMs: input.market.intervalMs };
 }
 
 /** metrics.json: the metrics plus what a reader needs to trust them (deterministic: no timings). */
@@ -136,6 +137,7 @@ export function metricsDocument(output: ReplayRunOutput, context: { policy: stri
     ...output.metrics,
     ordersSubmitted: result.ordersSubmitted,
     ordersRejected: result.ordersRejected,
+    rejectedByReason: result.rejectedByReason,
     signalsGenerated: result.signalsGenerated,
     fillModel: result.tickWalk ? 'tick-walk' : 'candles',
     modelSource: result.modelSource ?? null,
@@ -148,6 +150,6 @@ export function metricsDocument(output: ReplayRunOutput, context: { policy: stri
 export function writeRunFiles(folder: string, output: ReplayRunOutput, metrics: unknown): void {
   const { result } = output;
   writeFileSync(join(folder, 'trades.csv'), renderTradesCsv(result.trades, result.modelSource));
-  writeFileSync(join(folder, 'equity.csv'), renderEquityCsv(result));
+  writeFileSync(join(folder, 'equity.csv'), renderEquityCsv(result, output.intervalMs));
   writeFileSync(join(folder, 'metrics.json'), toJson(metrics));
 }

@@ -84,6 +84,7 @@ export function renderTradesCsv(trades: readonly ClosedTrade[], modelSource: str
 }
 
 export interface EquityRows {
+  /** Open times of the bars. */
   readonly time: Float64Array;
   readonly equity: Float64Array;
   readonly cash: Float64Array;
@@ -92,14 +93,20 @@ export interface EquityRows {
   readonly startingCash: number;
 }
 
-/** One row per bar, at its close: equity = cash + position_value. */
-export function renderEquityCsv(rows: EquityRows): string {
+/**
+ * The account before the first bar (at its open: the starting cash), then one row per bar at its
+ * close (its last millisecond, as Binance's close_time): equity = cash + position_value. So
+ * `replaylab stats --equity equity.csv` measures the same daily returns as metrics.json.
+ */
+export function renderEquityCsv(rows: EquityRows, intervalMs: number): string {
   const out: string[] = ['time,equity,cash,position_value,position_qty,drawdown_pct'];
-  let peak = rows.startingCash;
+  const start = rows.startingCash;
+  if (rows.time.length > 0) out.push(`${formatIsoTime(rows.time[0]!)},${start},${start},0,0,0`);
+  let peak = start;
   for (let k = 0; k < rows.equity.length; k++) {
     const e = rows.equity[k]!;
     if (e > peak) peak = e;
-    out.push(`${formatIsoTime(rows.time[k]!)},${e},${rows.cash[k]},${rows.positionValue[k]},${rows.positionQty[k]},${(1 - e / peak) * 100}`);
+    out.push(`${formatIsoTime(rows.time[k]! + intervalMs - 1)},${e},${rows.cash[k]},${rows.positionValue[k]},${rows.positionQty[k]},${(1 - e / peak) * 100}`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -50,7 +50,10 @@ describe('replay on the bundled dataset', () => {
     const metrics = JSON.parse(readFileSync(join(folder, 'metrics.json'), 'utf8')) as MetricsJson;
     const equity = readCsvRows(join(folder, 'equity.csv'));
     const trades = readCsvRows(join(folder, 'trades.csv'));
-    expect(equity).toHaveLength(12_960 + 1);
+    // header, the starting cash at the first open, then one row per bar at its close
+    expect(equity).toHaveLength(1 + 1 + 12_960);
+    expect(equity[1]).toEqual(['2024-01-01T00:00:00Z', '10000', '10000', '0', '0', '0']);
+    expect(equity[2]![0]).toBe('2024-01-01T00:04:59.999Z');
     expect(+equity.at(-1)![1]!).toBe(metrics.finalEquity);
     expect(trades).toHaveLength(2);
     expect(trades[1]![trades[0]!.indexOf('exit_reason')]).toBe('end_of_data');
@@ -160,7 +163,10 @@ describe('bad input: a clear message, exit 2, no run folder', () => {
     ['an unknown policy name', ['--policy', 'buy-and-sell'], /unknown policy "buy-and-sell".*buy-and-hold, random, fixed/],
     ['a missing policy file', ['--policy', './nope.ts'], /policy file \.\/nope\.ts does not exist/],
     ['a policy file that throws', ['--policy', 'throws.ts'], /policy throws\.ts threw in onBar at bar 500 \(2024-01-02T17:40:00Z\): boom at 500/],
-    ['a malformed order', ['--policy', 'malformed.ts'], /returned a malformed order at bar 3 .*"side":"up"/],
+    ['a malformed order', ['--policy', 'malformed.ts'], /returned a malformed order at bar 3 \(2024-01-01T00:15:00Z\): \{"type":"open","side":"up","fraction":1\}: side: .*\(got "up"\)/],
+    ['an async onBar', ['--policy', 'async.ts'], /onBar returned a Promise at bar 0 .*synchronously/],
+    ['a module without a default export', ['--policy', 'nodefault.ts'], /the default export must be a function .*no default export/],
+    ['predictions without a model column', ['--policy', 'buy-and-hold', '--predictions', 'predictions-xgb-only.csv'], /predictions-xgb-only\.csv.*lgbm/],
     ['a factory that returns no policy', ['--policy', 'empty.js'], /must return an object with an onBar/],
     ['a config that fails its schema', ['--policy', 'buy-and-hold', '--config', 'bad-config.json'], /engine\.feeRate: .*(too big|<=)/],
     ['a config with a syntax error', ['--policy', 'buy-and-hold', '--config', 'broken.json'], /broken\.json:3:\d+: /],
@@ -177,6 +183,9 @@ describe('bad input: a clear message, exit 2, no run folder', () => {
     );
     writeFileSync(join(dir, 'malformed.ts'), "export default () => ({ onBar: (ctx: { bar: number }) => (ctx.bar === 3 ? { type: 'open', side: 'up', fraction: 1 } : undefined) });\n");
     writeFileSync(join(dir, 'empty.js'), 'export default () => 42;\n');
+    writeFileSync(join(dir, 'async.ts'), 'export default () => ({ async onBar() { return undefined; } });\n');
+    writeFileSync(join(dir, 'nodefault.ts'), 'export const policy = { onBar() {} };\n');
+    writeFileSync(join(dir, 'predictions-xgb-only.csv'), 'timestamp,xgb\n2024-01-01T00:00:00Z,0.5\n');
     writeFileSync(join(dir, 'bad-config.json'), '{ "engine": { "feeRate": 5 } }\n');
     writeFileSync(join(dir, 'broken.json'), '{\n  "engine": {\n    "feeRate": 0.001 x\n  }\n}\n');
   });
@@ -204,6 +213,52 @@ describe('bad input: a clear message, exit 2, no run folder', () => {
   });
 });
 
+describe('measured the same way', () => {
+  it('replaylab stats on a run\'s equity.csv gives the run\'s own metrics', () => {
+    const out = join(dir, 'for-stats');
+    const r = replay(['--dataset', BUNDLED, '--policy', 'random', '--seed', '4', '--out', out, '--json']);
+    expect(r.status).toBe(0);
+    const metrics = parseJson<MetricsJson & { cagrPct: number; maxDrawdownPct: number; sortino: number; dailyReturns: number }>(r.stdout);
+    const s = runCli(['stats', '--equity', join(out, 'equity.csv'), '--json']);
+    expect(s.status).toBe(0);
+    const stats = parseJson<{ sharpe: number; sortino: number; totalReturnPct: number; cagrPct: number; maxDrawdownPct: number; periods: number }>(s.stdout);
+    expect(stats.periods).toBe(metrics.dailyReturns);
+    expect(stats.sharpe).toBeCloseTo(metrics.sharpe!, 12);
+    expect(stats.sortino).toBeCloseTo(metrics.sortino, 12);
+    expect(stats.totalReturnPct).toBeCloseTo(metrics.returnPct, 9);
+    expect(stats.cagrPct).toBeCloseTo(metrics.cagrPct, 9);
+    expect(stats.maxDrawdownPct).toBeCloseTo(metrics.maxDrawdownPct, 9);
+  });
+});
+
+describe('trade data that contradicts the candles', () => {
+  it('is refused before any fill, naming the trade and the candle', () => {
+    const candles = ['open_time,open,high,low,close,volume'];
+    const trades = ['timestamp,price,amount'];
+    for (let i = 0; i < 30; i++) {
+      const t = Date.UTC(2024, 0, 1) + i * 60_000;
+      candles.push(`${t},100,101,99,100,10`);
+      trades.push(`${t + 1000},${i === 20 ? 200 : 100}.5,1`);
+    }
+    writeFileSync(join(dir, 'c.csv'), `${candles.join('\n')}\n`);
+    writeFileSync(join(dir, 't.csv'), `${trades.join('\n')}\n`);
+    const cwd = makeTmpDir();
+    const r = replay(['--candles', join(dir, 'c.csv'), '--trades', join(dir, 't.csv'), '--policy', 'buy-and-hold'], cwd);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/trades and candles disagree: the trade at 2024-01-01T00:20:01Z \(price 200.5\) is outside the candle at 2024-01-01T00:20:00Z \(low 99, high 101\)/);
+    expect(runsIn(cwd)).toHaveLength(0);
+  });
+});
+
+describe('a run where every order is rejected', () => {
+  it('says so on stderr and in the summary', () => {
+    const r = replay(['--dataset', BUNDLED, '--policy', 'fixed', '--param', 'leverage=100', '--out', join(dir, 'rejected')]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/warning: no trade was made: all \d+ order\(s\) were rejected \(mostly leverage_limit\)/);
+    expect(r.stdout).toMatch(/orders\s+[\d,]+ submitted, [\d,]+ rejected \(leverage_limit [\d,]+/);
+  });
+});
+
 describe('config defaults', () => {
   it('prints every field with a comment, and the output is a valid --config file', () => {
     const r = runCli(['config', 'defaults']);
@@ -220,5 +275,13 @@ describe('config defaults', () => {
     const leaves = r.stdout.split('\n').filter((line) => /^\s+"[A-Za-z$]+": [^{]/.test(line));
     const lines = r.stdout.split('\n');
     for (const leaf of leaves) expect(lines[lines.indexOf(leaf) - 1]).toMatch(/^\s+\/\/ /);
+  });
+
+  it('accepts a subset, e.g. fewer models, without restating the other defaults', () => {
+    const file = join(dir, 'two-models.json');
+    writeFileSync(file, '{ "models": { "names": ["xgb", "lgbm"] } }\n');
+    const check = runCli(['config', 'check', file]);
+    expect(check.stderr).toBe('');
+    expect(JSON.parse(check.stdout).models.names).toEqual(['xgb', 'lgbm']);
   });
 });

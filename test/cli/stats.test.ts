@@ -69,14 +69,15 @@ describe('replaylab stats --returns reproduces empyrical (percent returns, A = 2
 
 describe('replaylab stats --equity', () => {
   it('resamples an intraday equity curve with times to daily returns, A = 365', () => {
-    // Day 1 closes at 110, day 2 at 99, day 3 at 108.9: returns −10%, +10%.
+    // The first row (100) is the base; day 1 closes at 110, day 2 at 99, day 3 at 108.9:
+    // returns +10%, −10%, +10%. Drawdowns come from every row: 120 → 99 is −17.5%.
     const text = 'timestamp,equity\n2024-01-01T00:00:00Z,100\n2024-01-01T12:00:00Z,110\n2024-01-02T06:00:00Z,120\n2024-01-02T23:00:00Z,99\n2024-01-03T10:00:00Z,108.9\n';
     const s = stats(['--equity', file('equity.csv', text)]);
     expect(s.returnFrequency).toMatch(/^daily/);
-    expect(s.periods).toBe(2);
+    expect(s.periods).toBe(3);
     expect(s.periodsPerYear).toBe(365);
-    expect(s.totalReturnPct).toBeCloseTo(-1, 10);
-    expect(s.maxDrawdownPct).toBeCloseTo(10, 10);
+    expect(s.totalReturnPct).toBeCloseTo(8.9, 10);
+    expect(s.maxDrawdownPct).toBeCloseTo(17.5, 10);
   });
 
   it('uses one return per row without times', () => {

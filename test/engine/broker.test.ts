@@ -141,7 +141,7 @@ describe('exits inside a bar', () => {
     const data = market(candles([flat(100), [100, 101, 99, 101], [101, 103, 100, 102], flat(104)]));
     const r = replay(data, scripted({ 0: { type: 'open', side: 'long', quantity: 1, maxBars: 2 } }), config({ engine: { feeRate: 0 } }));
     expect(r.trades[0]).toMatchObject({ exitReason: 'time_exit', entryBar: 1, exitBar: 2, exitPrice: 102, bars: 2 });
-    expect(r.trades[0]!.exitTime).toBe(T0 + 3 * MINUTE);
+    expect(r.trades[0]!.exitTime).toBe(T0 + 3 * MINUTE - 1);
   });
 
   it('the adverse excursion is the worst price seen against the trade', () => {

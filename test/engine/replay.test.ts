@@ -147,7 +147,7 @@ describe('what the policy sees', () => {
     const r = replay(data, scripted({ 0: { type: 'open', side: 'long', quantity: 1 } }));
     const submitted = r.events.find((e) => e.type === 'ORDER_SUBMITTED')!;
     const executed = r.events.find((e) => e.type === 'TRADE_EXECUTED')!;
-    expect(submitted.ts).toBe(T0 + MINUTE);
+    expect(submitted.ts).toBe(T0 + MINUTE - 1); // bar 0's last millisecond
     expect(executed.ts).toBe(T0 + MINUTE);
     expect(executed.bar).toBe(1);
   });
