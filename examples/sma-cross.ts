@@ -9,8 +9,49 @@
  *
  * Here: when the fast simple moving average of the close crosses above the slow one, close any
  * short and go long with all available equity; when it crosses below, close any long and go short.
+ *
+ * Running state lives in the fields of a class: V8 updates numbers in object fields in place,
+ * while numbers kept in closure variables are re-allocated on every change (twice as slow here).
  */
-import type { OrderIntentInput, PolicyContext, PolicyFactory } from '../src/index.js';
+import type { OrderIntentInput, Policy, PolicyContext, PolicyFactory, PolicyOutput } from '../src/index.js';
+
+class SmaCross implements Policy {
+  readonly name: string;
+  // Running sums over the last `fast` and `slow` closes: O(1) per bar.
+  private fastSum = 0;
+  private slowSum = 0;
+  private seen = 0; // bars summed so far (the replay may start after the data does)
+  private previousDiff = Number.NaN;
+
+  constructor(
+    private readonly fast: number,
+    private readonly slow: number,
+  ) {
+    this.name = `sma-cross(${fast},${slow})`;
+  }
+
+  onBar(ctx: PolicyContext): PolicyOutput {
+    const close = ctx.close;
+    const history = ctx.history;
+    this.seen++;
+    this.fastSum += close;
+    this.slowSum += close;
+    if (this.seen > this.fast) this.fastSum -= history.close(this.fast);
+    if (this.seen > this.slow) this.slowSum -= history.close(this.slow);
+    if (this.seen < this.slow) return undefined;
+    const diff = this.fastSum / this.fast - this.slowSum / this.slow;
+    const previous = this.previousDiff;
+    this.previousDiff = diff;
+    const crossedUp = previous <= 0 && diff > 0;
+    const crossedDown = previous >= 0 && diff < 0;
+    if (!crossedUp && !crossedDown) return undefined;
+    const side = crossedUp ? 'long' : 'short';
+    const position = ctx.position;
+    if (position?.side === side) return undefined;
+    const open: OrderIntentInput = { type: 'open', side, fraction: 1, decision: { tag: crossedUp ? 'cross-up' : 'cross-down' } };
+    return position === undefined ? open : [{ type: 'close' }, open];
+  }
+}
 
 const smaCross: PolicyFactory = (params) => {
   const fast = Number(params.fast ?? 10);
@@ -18,34 +59,7 @@ const smaCross: PolicyFactory = (params) => {
   if (!Number.isInteger(fast) || !Number.isInteger(slow) || fast < 1 || slow <= fast) {
     throw new Error(`need whole numbers 1 ≤ fast < slow, got fast=${params.fast ?? fast} slow=${params.slow ?? slow}`);
   }
-  // Running sums over the last `fast` and `slow` closes: O(1) per bar.
-  let fastSum = 0;
-  let slowSum = 0;
-  let seen = 0; // bars this policy has summed (the replay may start after the data does)
-  let previousDiff = Number.NaN;
-  return {
-    name: `sma-cross(${fast},${slow})`,
-    onBar(ctx: PolicyContext) {
-      const { history } = ctx;
-      seen++;
-      fastSum += ctx.close;
-      slowSum += ctx.close;
-      if (seen > fast) fastSum -= history.close(fast);
-      if (seen > slow) slowSum -= history.close(slow);
-      if (seen < slow) return undefined;
-      const diff = fastSum / fast - slowSum / slow;
-      const crossedUp = previousDiff <= 0 && diff > 0;
-      const crossedDown = previousDiff >= 0 && diff < 0;
-      previousDiff = diff;
-      if (!crossedUp && !crossedDown) return undefined;
-      const side = crossedUp ? 'long' : 'short';
-      if (ctx.position?.side === side) return undefined;
-      const orders: OrderIntentInput[] = [];
-      if (ctx.position !== undefined) orders.push({ type: 'close' });
-      orders.push({ type: 'open', side, fraction: 1, decision: { tag: crossedUp ? 'cross-up' : 'cross-down' } });
-      return orders;
-    },
-  };
+  return new SmaCross(fast, slow);
 };
 
 export default smaCross;

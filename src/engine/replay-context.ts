@@ -6,7 +6,7 @@
 import type { RunConfig } from '../config/run-config.js';
 import type { Rng } from '../config/random.js';
 import { REGIMES } from '../data/generator.js';
-import { accountHealth, type EquitySlopeTracker, type WinRateTracker } from '../features/account-trackers.js';
+import { accountHealth, equitySlope, type WinRateTracker } from '../features/account-trackers.js';
 import type { MarketFeatures } from '../features/market-features.js';
 import type {
   AccountView,
@@ -108,10 +108,13 @@ class FeaturesView implements MarketFeaturesView {
 class Account implements AccountView {
   equity = 0;
   peakEquity = 0;
+  /** Bars of the period so far, before the current one (their equity is in `curve`). */
+  bar = 0;
+  /** Equity at the close of each bar of the period, written by the loop. */
+  curve: Float64Array = new Float64Array(0);
   constructor(
     private readonly broker: Broker,
     private readonly winRateTracker: WinRateTracker,
-    private readonly slopeTracker: EquitySlopeTracker,
     private readonly config: RunConfig,
   ) {}
   get cash(): number {
@@ -123,11 +126,14 @@ class Account implements AccountView {
   get winRate(): number {
     return this.winRateTracker.rate;
   }
+  /** The equity slope over features.equitySlopeBars bars (the first bar's equity before that many have passed). */
   get equitySlope(): number {
-    return this.slopeTracker.slope;
+    if (this.bar === 0) return 0;
+    const past = this.curve[Math.max(0, this.bar - this.config.features.equitySlopeBars)]!;
+    return equitySlope(this.equity, past, this.config.features.equitySlopeScale);
   }
   get accountHealth(): number {
-    return accountHealth(this.drawdown, this.slopeTracker.slope, this.config.features);
+    return accountHealth(this.drawdown, this.equitySlope, this.config.features);
   }
   get closedTrades(): number {
     return this.broker.closedTrades.length;
@@ -156,12 +162,11 @@ export class ReplayContext implements PolicyContext {
     private readonly policyName: string,
     private readonly bus: EventBus,
     winRate: WinRateTracker,
-    slope: EquitySlopeTracker,
     params: Readonly<Record<string, PolicyParamValue>> = {},
   ) {
     this.history = new History(market);
     this.features = new FeaturesView(this);
-    this.account = new Account(broker, winRate, slope, config);
+    this.account = new Account(broker, winRate, config);
     this.columns = market.candles.columns;
     this.params = params;
     this.modelNames = config.models.names;
@@ -169,12 +174,12 @@ export class ReplayContext implements PolicyContext {
 
   readonly modelNames: readonly string[];
 
-  moveTo(index: number, bar: number, equity: number, peak: number): void {
+  /** Moves to a bar (the loop sets `account.equity` and `account.peakEquity` itself: no doubles passed through calls). */
+  moveTo(index: number, bar: number): void {
     this.index = index;
     this.bar = bar;
     this.history.index = index;
-    this.account.equity = equity;
-    this.account.peakEquity = peak;
+    this.account.bar = bar;
   }
 
   get time(): number {

@@ -16,7 +16,7 @@ import { barTradeRanges, checkTradesAgainstCandles } from '../data/bar-trades.js
 import type { CandleTable, TradeTable } from '../data/columns.js';
 import { InputError } from '../data/errors.js';
 import { formatIsoTime } from '../data/time.js';
-import { EquitySlopeTracker, WinRateTracker } from '../features/account-trackers.js';
+import { WinRateTracker } from '../features/account-trackers.js';
 import { CloseIntentSchema, OpenIntentSchema, OrderIntentSchema, type OrderIntent, type Policy, type PolicyOutput, type PolicyParamValue, type TradeDecision } from '../policies/policy.js';
 import { Broker } from './broker.js';
 import { PolicyError } from './policy-error.js';
@@ -98,8 +98,7 @@ export function runReplay(input: ReplayInput): ReplayResult {
   const bus = new EventBus();
   const broker = new Broker(config.engine, bus);
   const winRate = new WinRateTracker(config.features.winRateTrades);
-  const slope = new EquitySlopeTracker(config.features.equitySlopeBars, config.features.equitySlopeScale);
-  const ctx = new ReplayContext(market, sources, modelRng, policyRng, broker, config, input.policyName, bus, winRate, slope, input.params);
+  const ctx = new ReplayContext(market, sources, modelRng, policyRng, broker, config, input.policyName, bus, winRate, input.params);
 
   // The account's bookkeeping: the win rate hears every closed trade directly.
   broker.onTradeClosed = (trade) => winRate.record(trade.netPnl > 0);
@@ -137,6 +136,8 @@ export function runReplay(input: ReplayInput): ReplayResult {
   const positionValue = new Float64Array(bars);
   const positionQty = new Float64Array(bars);
   let barsInMarket = 0;
+  const account = ctx.account;
+  account.curve = equity;
   let peak = config.engine.cash;
 
   for (let i = startIndex; i < endIndex; i++) {
@@ -180,9 +181,10 @@ export function runReplay(input: ReplayInput): ReplayResult {
     // (3) account trackers at the close (market features are read lazily by the context).
     const markedEquity = broker.mark(close);
     if (markedEquity > peak) peak = markedEquity;
-    slope.update(markedEquity);
     // (4) the policy acts on what it can see.
-    ctx.moveTo(i, k, markedEquity, peak);
+    ctx.moveTo(i, k);
+    account.equity = markedEquity;
+    account.peakEquity = peak;
     let output: PolicyOutput;
     try {
       output = policy.onBar(ctx);

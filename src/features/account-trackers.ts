@@ -73,13 +73,16 @@ export class EquitySlopeTracker {
   /** In (−1, 1); 0 before the first update. */
   get slope(): number {
     if (this.updates === 0) return 0;
-    const equity = this.latest;
-    const past = this.equity.oldest(); // equity `bars` bars ago, or the first one before that
-    if (equity > 0 && past > 0) return Math.tanh(Math.log(equity / past) / this.scale);
-    if (equity > 0) return 1; // back above zero from nothing
-    if (past > 0) return -1; // everything lost
-    return 0;
+    return equitySlope(this.latest, this.equity.oldest(), this.scale); // `bars` bars ago, or the first one before that
   }
+}
+
+/** tanh(ln(equity / past) / scale): the equity-curve slope from two points of the curve. */
+export function equitySlope(equity: number, past: number, scale: number): number {
+  if (equity > 0 && past > 0) return Math.tanh(Math.log(equity / past) / scale);
+  if (equity > 0) return 1; // back above zero from nothing
+  if (past > 0) return -1; // everything lost
+  return 0;
 }
 
 /** Drawdown from the highest equity seen so far. */

@@ -1,6 +1,7 @@
 export {
   DrawdownTracker,
   EquitySlopeTracker,
+  equitySlope,
   WinRateTracker,
   accountHealth,
 } from './account-trackers.js';
