@@ -47,6 +47,11 @@ export interface PendingOrder {
   readonly submittedBar: number;
 }
 
+/** Margin plus entry fee per unit of quantity at `price`. */
+function unitCost(price: number, leverage: number, feeRate: number): number {
+  return price * (1 / leverage + feeRate);
+}
+
 /** Rounds down to a multiple of `step` (no rounding when step is 0), tolerant of float noise. */
 export function roundDownToStep(quantity: number, step: number): number {
   if (step <= 0) return quantity;
@@ -65,7 +70,7 @@ export class Broker {
   private open: OpenPosition | undefined;
   private nextTradeId = 1;
   private nextOrderId = 1;
-  private pending: PendingOrder[] = [];
+  private readonly pending: PendingOrder[] = [];
   readonly closedTrades: ClosedTrade[] = [];
   liquidations = 0;
   rejections = 0;
@@ -101,21 +106,20 @@ export class Broker {
     return this.cash + this.positionValue(price);
   }
 
-  /** Queues intents decided at a close; they fill at the next bar's open, in this order. */
-  submit(intents: readonly OrderIntent[], bar: number, ts: number): void {
-    for (const intent of intents) {
-      const order = { id: this.nextOrderId++, intent, submittedBar: bar };
-      this.pending.push(order);
-      this.ordersSubmitted++;
-      if (this.bus.active) this.bus.publish({ type: 'ORDER_SUBMITTED', ts, bar, orderId: order.id, intent });
-    }
+  /** Queues an intent decided at a close; queued intents fill at the next bar's open, in submission order. */
+  submit(intent: OrderIntent, bar: number, ts: number): void {
+    const order = { id: this.nextOrderId++, intent, submittedBar: bar };
+    this.pending.push(order);
+    this.ordersSubmitted++;
+    if (this.bus.active) this.bus.publish({ type: 'ORDER_SUBMITTED', ts, bar, orderId: order.id, intent });
   }
 
   /** Fills the queued orders at `price` (the bar's open or its first trade). */
   fillPending(price: number, barVolume: number, bar: number, ts: number): void {
+    // Orders are only submitted at a close, never while filling: the queue can be emptied in place.
     const orders = this.pending;
-    this.pending = [];
-    for (const order of orders) {
+    for (let n = 0; n < orders.length; n++) {
+      const order = orders[n]!;
       const intent = order.intent;
       if (intent.type === 'close') {
         if (this.open === undefined) this.reject(order, 'no_position', 'no open position to close', bar, ts);
@@ -124,12 +128,13 @@ export class Broker {
         this.openPosition(order, intent, price, barVolume, bar, ts);
       }
     }
+    orders.length = 0;
   }
 
   /** Orders still queued when the data ends never fill. */
   dropPending(bar: number, ts: number): void {
     for (const order of this.pending) this.reject(order, 'end_of_data', 'the data ended before the order could fill', bar, ts);
-    this.pending = [];
+    this.pending.length = 0;
   }
 
   /** Price after slippage for an order of `qty` on the `direction` side (+1 buy, −1 sell). */
@@ -159,22 +164,21 @@ export class Broker {
       return;
     }
     const budget = equity * budgetFraction;
-    const costPerUnit = (price: number) => price * (1 / leverage + cfg.feeRate);
     let price = this.slipped(reference, direction, 0, barVolume);
     let qty: number;
     if (intent.quantity !== undefined) {
       qty = roundDownToStep(intent.quantity, cfg.qtyStep);
       price = this.slipped(reference, direction, qty, barVolume);
     } else {
-      qty = roundDownToStep(budget / costPerUnit(price), cfg.qtyStep);
+      qty = roundDownToStep(budget / unitCost(price, leverage, cfg.feeRate), cfg.qtyStep);
       if (cfg.volumeImpact > 0) {
         price = this.slipped(reference, direction, qty, barVolume);
-        qty = roundDownToStep(budget / costPerUnit(price), cfg.qtyStep);
+        qty = roundDownToStep(budget / unitCost(price, leverage, cfg.feeRate), cfg.qtyStep);
         price = this.slipped(reference, direction, qty, barVolume);
       }
     }
     // Float noise in the rounding must never spend more than the budget.
-    while (qty > 0 && qty * costPerUnit(price) > budget * (1 + 1e-12) && intent.quantity === undefined) {
+    while (qty > 0 && qty * unitCost(price, leverage, cfg.feeRate) > budget * (1 + 1e-12) && intent.quantity === undefined) {
       qty = cfg.qtyStep > 0 ? qty - cfg.qtyStep : qty * (1 - 1e-12);
     }
     if (!(qty > 0)) {

@@ -191,10 +191,7 @@ export function runReplay(input: ReplayInput): ReplayResult {
     } catch (error) {
       throw policyFailure(input, 'onBar', i, error);
     }
-    if (output !== undefined) {
-      const intents = validateIntents(input, output, i);
-      if (intents.length > 0) broker.submit(intents, i, barCloseTime);
-    }
+    if (output !== undefined) submitIntents(input, broker, output, i, barCloseTime);
     // (5) mark to market (the policy cannot change the account; only the last bar does); the last bar ends the run.
     let e = markedEquity;
     if (i === endIndex - 1) {
@@ -271,28 +268,31 @@ function intentProblems(value: unknown): string {
     .join('; ');
 }
 
-function validateIntents(input: ReplayInput, output: PolicyOutput, index: number): OrderIntent[] {
-  if (typeof (output as { then?: unknown } | undefined)?.then === 'function') {
+/** Checks each intent and queues it; a malformed one stops the run before any of the bar's orders is queued. */
+function submitIntents(input: ReplayInput, broker: Broker, output: PolicyOutput, index: number, ts: number): void {
+  if (!Array.isArray(output)) {
+    broker.submit(checkIntent(input, output, index), index, ts);
+    return;
+  }
+  const list: readonly unknown[] = output;
+  if (list.length === 1) broker.submit(checkIntent(input, list[0], index), index, ts);
+  else if (list.length > 1) for (const intent of list.map((value) => checkIntent(input, value, index))) broker.submit(intent, index, ts);
+}
+
+function checkIntent(input: ReplayInput, value: unknown, index: number): OrderIntent {
+  const quick = plainIntent(value);
+  if (quick !== undefined) return quick;
+  if (typeof (value as { then?: unknown } | undefined)?.then === 'function') {
     throw new PolicyError(`policy ${input.policyName}: onBar returned a Promise at ${describeBar(input.market, index, input.startIndex)}; onBar must return its orders synchronously (no async)`);
   }
-  const list: readonly unknown[] = Array.isArray(output) ? output : [output];
-  const intents: OrderIntent[] = [];
-  for (let n = 0; n < list.length; n++) {
-    const quick = plainIntent(list[n]);
-    if (quick !== undefined) {
-      intents.push(quick);
-      continue;
-    }
-    const result = OrderIntentSchema.safeParse(list[n]);
-    if (!result.success) {
-      throw new PolicyError(
-        `policy ${input.policyName} returned a malformed order at ${describeBar(input.market, index, input.startIndex)}: ${showValue(list[n])}: ${intentProblems(list[n])}. ` +
-          `An order is {type: 'open', side: 'long'|'short', fraction | quantity, leverage?, stopLoss?, takeProfit?, maxBars?} or {type: 'close'}.`,
-      );
-    }
-    intents.push(result.data);
+  const result = OrderIntentSchema.safeParse(value);
+  if (!result.success) {
+    throw new PolicyError(
+      `policy ${input.policyName} returned a malformed order at ${describeBar(input.market, index, input.startIndex)}: ${showValue(value)}: ${intentProblems(value)}. ` +
+        `An order is {type: 'open', side: 'long'|'short', fraction | quantity, leverage?, stopLoss?, takeProfit?, maxBars?} or {type: 'close'}.`,
+    );
   }
-  return intents;
+  return result.data;
 }
 
 const OPEN_KEYS = new Set(['type', 'side', 'fraction', 'quantity', 'leverage', 'stopLoss', 'takeProfit', 'maxBars', 'decision']);
