@@ -3,9 +3,7 @@
  * from a CSV: one value column, optionally a time column. Small files: read whole, validated row
  * by row with the same messages as market data.
  */
-import { readFileSync } from 'node:fs';
-import Papa from 'papaparse';
-import { fileSystemError } from './csv-loader.js';
+import { readCsvRows } from './small-csv.js';
 import { DataError } from './errors.js';
 import { isNumericText, normaliseHeaderName } from './formats.js';
 import { epochToMs, parseIsoTime } from './time.js';
@@ -30,16 +28,7 @@ export interface Series {
 /** Reads the series; with `percent`, return values are in percent (1 = 1%) and are divided by 100. */
 export function readSeriesCsv(file: string, kind: SeriesKind, options: { percent?: boolean } = {}): Series {
   const scale = kind === 'returns' && options.percent === true ? 0.01 : 1;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw fileSystemError(file, error);
-  }
-  if (text.includes('\0')) throw new DataError({ file }, 'this is a binary file, not a CSV file');
-  const rows = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { delimiter: ',', skipEmptyLines: false }).data;
-  while (rows.length > 0 && rows[rows.length - 1]!.every((cell) => cell.trim() === '')) rows.pop();
-  if (rows.length === 0) throw new DataError({ file }, 'the file is empty');
+  const rows = readCsvRows(file, 'the file is empty');
   const first = rows[0]!;
   const hasHeader = first.some((cell) => !isNumericText(cell) && Number.isNaN(parseIsoTime(cell)));
   const names = hasHeader ? first.map(normaliseHeaderName) : first.map((_, i) => `column ${i + 1}`);

@@ -10,13 +10,11 @@
  *    model. They are a test instrument, not a forecast; every output of a run that used them
  *    says so (`source: 'synthetic'`).
  */
-import { readFileSync } from 'node:fs';
-import Papa from 'papaparse';
 import type { Rng } from '../config/random.js';
 import type { ModelConfig } from '../config/run-config.js';
-import { fileSystemError } from '../data/csv-loader.js';
 import { DataError } from '../data/errors.js';
 import { isNumericText, normaliseHeaderName } from '../data/formats.js';
+import { readCsvRows } from '../data/small-csv.js';
 import { epochToMs, formatIsoTime, parseIsoTime } from '../data/time.js';
 
 export interface ModelScores {
@@ -66,16 +64,7 @@ interface PredictionTable {
 
 /** Reads and checks the whole file; throws `DataError` naming the line, column and value of a problem. */
 function parsePredictions(file: string, names: readonly string[]): PredictionTable {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw fileSystemError(file, error);
-  }
-  if (text.includes('\0')) throw new DataError({ file }, 'this is a binary file, not a CSV file');
-  const rows = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { delimiter: ',', skipEmptyLines: false }).data;
-  while (rows.length > 0 && rows[rows.length - 1]!.every((cell) => cell.trim() === '')) rows.pop();
-  if (rows.length === 0) throw new DataError({ file }, 'the file is empty: expected a header (timestamp and one column per model) and rows');
+  const rows = readCsvRows(file, 'the file is empty: expected a header (timestamp and one column per model) and rows');
 
   const header = rows[0]!;
   const headerText = header.join(',');
