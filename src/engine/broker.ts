@@ -19,7 +19,7 @@
  */
 import type { EngineConfig } from '../config/run-config.js';
 import type { OpenIntent, OrderIntent, PositionView, TradeDecision } from '../policies/policy.js';
-import type { ClosedTrade, EventBus, ExitReason, PositionSide, RejectReason } from './events.js';
+import type { ClosedTrade, EventBus, ExitReason, RejectReason } from './events.js';
 
 /** A broken accounting invariant: a bug, never bad input. */
 export class InvariantError extends Error {
@@ -421,4 +421,3 @@ export class Broker {
   }
 }
 
-export type { PositionSide };

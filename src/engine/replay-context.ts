@@ -6,7 +6,7 @@
 import type { RunConfig } from '../config/run-config.js';
 import type { Rng } from '../config/random.js';
 import { REGIMES } from '../data/generator.js';
-import { accountHealth, equitySlope, type WinRateTracker } from '../features/account-trackers.js';
+import { accountHealth, drawdownFraction, equitySlope, type WinRateTracker } from '../features/account-trackers.js';
 import type { MarketFeatures } from '../features/market-features.js';
 import type {
   AccountView,
@@ -121,7 +121,7 @@ class Account implements AccountView {
     return this.broker.cash;
   }
   get drawdown(): number {
-    return this.peakEquity > 0 ? Math.max(0, 1 - this.equity / this.peakEquity) : 0;
+    return drawdownFraction(this.equity, this.peakEquity);
   }
   get winRate(): number {
     return this.winRateTracker.rate;

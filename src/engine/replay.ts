@@ -12,7 +12,6 @@
  */
 import type { RunConfig } from '../config/run-config.js';
 import { Rng } from '../config/random.js';
-import { barTradeRanges, checkTradesAgainstCandles } from '../data/bar-trades.js';
 import type { CandleTable, TradeTable } from '../data/columns.js';
 import { InputError } from '../data/errors.js';
 import { formatIsoTime } from '../data/time.js';
@@ -124,8 +123,7 @@ export function runReplay(input: ReplayInput): ReplayResult {
   const v = c.volume;
   const intervalMs = market.intervalMs;
   const tickWalk = config.engine.tickWalk && market.trades !== undefined && market.trades.rows > 0;
-  const ranges = tickWalk ? barTradeRanges(candles, market.trades!, intervalMs) : undefined;
-  if (ranges !== undefined) checkTradesAgainstCandles(candles, market.trades!, ranges);
+  const ranges = tickWalk ? sources.tradeRanges() : undefined;
   const tradePrice = market.trades?.columns.price;
   const tradeTime = market.trades?.columns.time;
 

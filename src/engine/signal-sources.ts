@@ -10,19 +10,37 @@ import { computeMarketFeatures, type MarketFeatures } from '../features/market-f
 import { computeStrategySignals, type StrategyName, type StrategySignals } from '../signals/strategies.js';
 import { readPredictions, syntheticModelScores, type ModelScores } from '../signals/models.js';
 import type { MarketData } from './replay.js';
+import { barTradeRanges, checkTradesAgainstCandles, type BarTradeRanges } from '../data/bar-trades.js';
 
 export class SignalSources {
   private features: MarketFeatures | undefined;
   private strategies: Record<StrategyName, StrategySignals> | undefined;
   private predictions: ModelScores | undefined;
+  private ranges: BarTradeRanges | undefined;
 
   constructor(
     readonly market: MarketData,
     readonly config: RunConfig,
   ) {}
 
+  /**
+   * Which trades fall in which bar, checked once against the candles (trades of another symbol or
+   * source are refused); undefined without trade data.
+   */
+  tradeRanges(): BarTradeRanges | undefined {
+    const { candles, trades, intervalMs } = this.market;
+    if (trades === undefined || trades.rows === 0) return undefined;
+    if (this.ranges === undefined) {
+      const ranges = barTradeRanges(candles, trades, intervalMs);
+      checkTradesAgainstCandles(candles, trades, ranges);
+      this.ranges = ranges;
+    }
+    return this.ranges;
+  }
+
   marketFeatures(): MarketFeatures {
-    this.features ??= computeMarketFeatures(this.market.candles, this.market.trades, this.market.intervalMs, this.config.features);
+    const { candles, trades, intervalMs } = this.market;
+    this.features ??= computeMarketFeatures(candles, trades, intervalMs, this.config.features, this.tradeRanges());
     return this.features;
   }
 
@@ -41,11 +59,6 @@ export class SignalSources {
 
   /** Scores from predictions.csv (shared), or synthetic ones drawn from the run's model stream. */
   modelScores(modelRng: Rng): ModelScores {
-    const { predictionsPath, candles, intervalMs } = this.market;
-    if (predictionsPath !== undefined) {
-      this.predictions ??= readPredictions(predictionsPath, candles.columns.openTime, intervalMs, this.config.models.names);
-      return this.predictions;
-    }
-    return syntheticModelScores(candles.columns.close, this.config.models, modelRng);
+    return this.loadPredictions() ?? syntheticModelScores(this.market.candles.columns.close, this.config.models, modelRng);
   }
 }

@@ -3,14 +3,14 @@
  * bars end. All are causal by construction: they only ever see what has already happened.
  *
  * - `WinRateTracker`: share of winners among the last N closed trades (0.5 before the first).
- * - `EquitySlopeTracker`: tanh(ln(equity_i / equity_{i−N}) / scale) ∈ (−1, 1), the equity
- *   N bars back (the oldest there is before N bars have passed); 0 at the start.
- * - `DrawdownTracker`: drawdown from the equity peak, as a fraction of the peak.
+ * - `equitySlope(equity, past)`: tanh(ln(equity_i / equity_{i−N}) / scale) ∈ (−1, 1), the equity
+ *   N bars back (the oldest there is before N bars have passed). The engine reads `past` from the
+ *   equity curve it records anyway, so nothing is updated per bar.
+ * - `drawdownFraction(equity, peak)`: drawdown from the equity peak, as a fraction of the peak.
  * - `accountHealth(drawdown, slope)` = (1 − w) · max(0, 1 − drawdown / healthDrawdownLimit)
  *   + w · (slope + 1) / 2, with w = healthSlopeWeight: in [0, 1], 1 at a new peak rising fast.
  */
 import type { FeatureConfig } from '../config/run-config.js';
-import { LagBuffer } from './rolling.js';
 
 /** Share of winning trades among the last `trades` closed trades. */
 export class WinRateTracker {
@@ -46,38 +46,10 @@ export class WinRateTracker {
   }
 }
 
-/** Slope of the equity curve over the last `bars` bars, squashed into (−1, 1). */
-export class EquitySlopeTracker {
-  readonly bars: number;
-  readonly scale: number;
-  private readonly equity: LagBuffer;
-  private latest = 0;
-  private updates = 0;
-
-  /** `scale`: the log-return of equity over `bars` bars that maps to tanh(1) ≈ 0.76. */
-  constructor(bars: number, scale: number) {
-    if (!(scale > 0)) throw new RangeError(`scale must be above 0, got ${scale}`);
-    this.bars = bars;
-    this.scale = scale;
-    this.equity = new LagBuffer(bars + 1);
-  }
-
-  /** Takes the equity at the end of the next bar (O(1); the slope is computed when read). */
-  update(equity: number): void {
-    if (!Number.isFinite(equity)) throw new RangeError(`equity must be a finite number, got ${equity}`);
-    this.equity.push(equity);
-    this.latest = equity;
-    this.updates++;
-  }
-
-  /** In (−1, 1); 0 before the first update. */
-  get slope(): number {
-    if (this.updates === 0) return 0;
-    return equitySlope(this.latest, this.equity.oldest(), this.scale); // `bars` bars ago, or the first one before that
-  }
-}
-
-/** tanh(ln(equity / past) / scale): the equity-curve slope from two points of the curve. */
+/**
+ * The equity-curve slope from two points of the curve, `past` being the equity N bars back (the
+ * first one before N bars have passed): tanh(ln(equity / past) / scale) ∈ (−1, 1).
+ */
 export function equitySlope(equity: number, past: number, scale: number): number {
   if (equity > 0 && past > 0) return Math.tanh(Math.log(equity / past) / scale);
   if (equity > 0) return 1; // back above zero from nothing
@@ -85,25 +57,9 @@ export function equitySlope(equity: number, past: number, scale: number): number
   return 0;
 }
 
-/** Drawdown from the highest equity seen so far. */
-export class DrawdownTracker {
-  private peakEquity = Number.NEGATIVE_INFINITY;
-  private current = 0;
-
-  update(equity: number): void {
-    if (!Number.isFinite(equity)) throw new RangeError(`equity must be a finite number, got ${equity}`);
-    if (equity > this.peakEquity) this.peakEquity = equity;
-    this.current = this.peakEquity > 0 ? Math.max(0, 1 - equity / this.peakEquity) : 0;
-  }
-
-  get peak(): number {
-    return this.peakEquity;
-  }
-
-  /** (peak − equity) / peak, 0 at a peak; above 1 only when equity went below zero. */
-  get drawdownFraction(): number {
-    return this.current;
-  }
+/** (peak − equity) / peak: 0 at a peak, 1 when everything is lost (0 before any positive peak). */
+export function drawdownFraction(equity: number, peak: number): number {
+  return peak > 0 ? Math.max(0, 1 - equity / peak) : 0;
 }
 
 /** Account health in [0, 1] from the drawdown fraction and the equity slope (see the header). */

@@ -1,6 +1,5 @@
 export {
-  DrawdownTracker,
-  EquitySlopeTracker,
+  drawdownFraction,
   equitySlope,
   WinRateTracker,
   accountHealth,

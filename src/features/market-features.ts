@@ -27,7 +27,7 @@
  *   The rule is applied at every bar, warm-up included (volatility is 0.5 there).
  */
 import type { FeatureConfig } from '../config/run-config.js';
-import { barTradeRanges } from '../data/bar-trades.js';
+import { barTradeRanges, type BarTradeRanges } from '../data/bar-trades.js';
 import type { CandleTable, TradeTable } from '../data/columns.js';
 import { REGIMES, type Regime } from '../data/generator.js';
 import { LagBuffer, RankWindow, RollingExtreme, RollingStats } from './rolling.js';
@@ -185,14 +185,19 @@ export interface BarVolumeFlows {
 }
 
 /** Per-bar buy − sell and buy + sell volume from the best source there is (see the header). */
-export function barVolumeFlows(candles: CandleTable, trades: TradeTable | undefined, intervalMs: number): BarVolumeFlows {
+export function barVolumeFlows(
+  candles: CandleTable,
+  trades: TradeTable | undefined,
+  intervalMs: number,
+  ranges: BarTradeRanges | undefined = trades === undefined ? undefined : barTradeRanges(candles, trades, intervalMs),
+): BarVolumeFlows {
   const rows = candles.rows;
   const net = new Float64Array(rows);
   const total = new Float64Array(rows);
   const { open, high, low, close, volume, takerBuyVolume } = candles.columns;
 
-  if (trades !== undefined) {
-    const { start, end } = barTradeRanges(candles, trades, intervalMs);
+  if (trades !== undefined && ranges !== undefined) {
+    const { start, end } = ranges;
     const { qty, side } = trades.columns;
     for (let i = 0; i < rows; i++) {
       let buy = 0;
@@ -234,11 +239,13 @@ export function computeMarketFeatures(
   trades: TradeTable | undefined,
   intervalMs: number,
   config: FeatureConfig,
+  /** Which trades fall in which bar, when the caller has them already. */
+  ranges?: BarTradeRanges,
 ): MarketFeatures {
   const { high, low, close } = candles.columns;
   const realizedVolatility = realizedVolatilityColumn(close, config.volatilityWindow);
   const volatility = volatilityRankColumn(realizedVolatility, config.volatilityRankWindow);
-  const flows = barVolumeFlows(candles, trades, intervalMs);
+  const flows = barVolumeFlows(candles, trades, intervalMs, ranges);
   const marketPressure = marketPressureColumn(flows, config.pressureWindow);
   const efficiency = efficiencyColumn(close, config.trendWindow);
   const rangeBreak = rangeBreakColumn(high, low, close, config.breakoutWindow);

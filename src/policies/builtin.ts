@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { combinedScore, scoreDirection } from '../signals/combined-score.js';
 import { STRATEGY_NAMES } from '../signals/strategies.js';
 import { checkParams } from './params.js';
-import type { OrderIntentInput, Policy, PolicyFactory, PolicyOutput } from './policy.js';
+import type { OrderIntentInput, PolicyFactory, PolicyOutput } from './policy.js';
 
 const sizing = {
   fraction: z.number().gt(0).max(1).default(1).describe('margin + fee as a fraction of equity'),
@@ -112,4 +112,3 @@ export const BUILTIN_POLICIES: Readonly<Record<string, { factory: PolicyFactory;
   },
 };
 
-export type { Policy };

@@ -125,11 +125,13 @@ describe('determinism', () => {
 
 describe('what the policy sees', () => {
   it('position, account and features at the close of each bar', () => {
-    const data = market(candles([[100, 100, 100, 100], [100, 101, 99, 100], [100, 112, 100, 110], [110, 110, 110, 110]]));
+    const data = market(candles([[100, 100, 100, 100], [100, 101, 99, 100], [100, 112, 100, 110], [110, 110, 110, 110], [110, 110, 95, 95]]));
     const seen: (string | number | undefined)[][] = [];
+    const account: number[][] = [];
     const policy: Policy = {
       onBar(ctx) {
         seen.push([ctx.bar, ctx.position?.side, ctx.position?.unrealizedPnl, ctx.account.equity, ctx.account.cash]);
+        account.push([ctx.account.drawdown, ctx.account.equitySlope, ctx.account.peakEquity]);
         return ctx.bar === 0 ? { type: 'open', side: 'long', quantity: 10 } : undefined;
       },
     };
@@ -139,7 +141,13 @@ describe('what the policy sees', () => {
       [1, 'long', 0, 10_000, 9_000],
       [2, 'long', 100, 10_100, 9_000],
       [3, 'long', 100, 10_100, 9_000],
+      [4, 'long', -50, 9_950, 9_000],
     ]);
+    // drawdown from the peak 10,100; slope against the first bar's equity (fewer than 50 bars so far)
+    expect(account[2]).toEqual([0, Math.tanh(Math.log(10_100 / 10_000) / 0.05), 10_100]);
+    expect(account[4]![0]).toBeCloseTo(1 - 9_950 / 10_100, 15);
+    expect(account[4]![1]).toBeCloseTo(Math.tanh(Math.log(9_950 / 10_000) / 0.05), 15);
+    expect(account[0]).toEqual([0, 0, 10_000]);
   });
 
   it('scripted orders submitted at a close are published with that close time', () => {

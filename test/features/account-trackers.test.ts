@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/config/random.js';
 import { defaultConfig } from '../../src/config/run-config.js';
-import { DrawdownTracker, EquitySlopeTracker, WinRateTracker, accountHealth } from '../../src/features/account-trackers.js';
+import { WinRateTracker, accountHealth, drawdownFraction, equitySlope } from '../../src/features/account-trackers.js';
 
 describe('WinRateTracker', () => {
   it('is 0.5 before any trade, then wins over the last N trades', () => {
@@ -21,14 +21,11 @@ describe('WinRateTracker', () => {
   });
 });
 
-describe('EquitySlopeTracker', () => {
-  it('is tanh(ln(equity / equity N bars back) / scale), from the oldest equity before N bars, 0 at the start', () => {
-    const tracker = new EquitySlopeTracker(2, 0.1);
-    expect(tracker.slope).toBe(0);
-    const slopes = [100, 110, 121, 121, 100].map((equity) => {
-      tracker.update(equity);
-      return tracker.slope;
-    });
+describe('equitySlope', () => {
+  it('is tanh(ln(equity / equity N bars back) / scale), from the oldest equity before N bars', () => {
+    // N = 2 over the curve 100, 110, 121, 121, 100: the past point is the first value, then 2 back
+    const curve = [100, 110, 121, 121, 100];
+    const slopes = curve.map((equity, k) => equitySlope(equity, curve[Math.max(0, k - 2)]!, 0.1));
     expect(slopes[0]).toBe(0);
     expect(slopes[1]).toBeCloseTo(Math.tanh(Math.log(110 / 100) / 0.1), 15);
     expect(slopes[2]).toBeCloseTo(Math.tanh(Math.log(121 / 100) / 0.1), 15);
@@ -37,24 +34,22 @@ describe('EquitySlopeTracker', () => {
     expect(slopes[4]).toBeLessThan(0);
   });
 
-  it('is −1 when equity is gone and throws on a non-finite equity', () => {
-    const tracker = new EquitySlopeTracker(5, 0.05);
-    tracker.update(100);
-    tracker.update(0);
-    expect(tracker.slope).toBe(-1);
-    expect(() => tracker.update(Number.NaN)).toThrow(RangeError);
+  it('is −1 when equity is gone and +1 when it comes back from nothing', () => {
+    expect(equitySlope(0, 100, 0.05)).toBe(-1);
+    expect(equitySlope(100, 0, 0.05)).toBe(1);
+    expect(equitySlope(0, 0, 0.05)).toBe(0);
   });
 });
 
-describe('DrawdownTracker', () => {
+describe('drawdownFraction', () => {
   it('measures the fall from the highest equity so far as a fraction of it', () => {
-    const tracker = new DrawdownTracker();
+    let peak = Number.NEGATIVE_INFINITY;
     const drawdowns = [100, 120, 90, 108, 130].map((equity) => {
-      tracker.update(equity);
-      return tracker.drawdownFraction;
+      peak = Math.max(peak, equity);
+      return drawdownFraction(equity, peak);
     });
     [0, 0, 0.25, 0.1, 0].forEach((expected, k) => expect(drawdowns[k]).toBeCloseTo(expected, 15));
-    expect(tracker.peak).toBe(130);
+    expect(peak).toBe(130);
   });
 });
 
