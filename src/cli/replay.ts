@@ -1,17 +1,19 @@
 /** `replaylab replay`: one policy over one market, written to `runs/<id>/`. */
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { mergeConfigInput, readConfigFile, resolveConfig, type RunConfig } from '../config/index.js';
 import { InputError, displayPath, formatIsoTime, loadDataset, loadFileSet, parseIsoTime, type Dataset } from '../data/index.js';
 import type { MarketData } from '../engine/replay.js';
 import { SignalSources } from '../engine/signal-sources.js';
+import { isRlPolicy, type AgentMode, type RlPolicy } from '../agents/rl-policy.js';
 import { loadPolicy } from '../policies/load-policy.js';
 import { parseParams } from '../policies/params.js';
 import { createRunFolder, runId } from '../runs/run-folder.js';
 import { executeReplay, metricsDocument, selectPeriod, writeRunFiles, type ReplayRunOutput } from '../runs/replay-run.js';
 import { toJson } from '../runs/run-files.js';
+import { splitPeriod, type TrainEvalSplit } from '../runs/train-split.js';
 import { dataLoadOptions, withDataOptions, type DataArgs } from './data-options.js';
 import { formatPairs } from './output.js';
 
@@ -34,6 +36,9 @@ interface ReplayArgs extends DataArgs {
   runsDir: string;
   events: boolean;
   json: boolean;
+  mode: AgentMode;
+  trainFrac: number | undefined;
+  warmStart: string | undefined;
 }
 
 const packageVersion = (): string =>
@@ -81,14 +86,60 @@ function ordersText(r: ReplayRunOutput['result']): string {
   return `${r.ordersSubmitted.toLocaleString('en-US')} submitted, ${r.ordersRejected.toLocaleString('en-US')} rejected${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}`;
 }
 
-function summaryText(output: ReplayRunOutput, info: { policy: string; dataset: string; folder: string; synthetic: boolean }): string {
+interface SummaryInfo {
+  policy: string;
+  dataset: string;
+  folder: string;
+  synthetic: boolean;
+  rl: ReturnType<RlPolicy['summary']> | undefined;
+  split: TrainEvalSplit | undefined;
+  training: ReplayRunOutput | undefined;
+}
+
+const share = (count: number | undefined, total: number): string => (total === 0 ? '0' : `${(((count ?? 0) / total) * 100).toFixed(0)}%`);
+
+function rlLines(rl: NonNullable<SummaryInfo['rl']>): [string, string][] {
+  const byModel = Object.entries(rl.choices.byModel)
+    .sort((x, y) => y[1] - x[1])
+    .map(([model, count]) => `${model} ${share(count, rl.decisions)}`)
+    .join(', ');
+  const lines: [string, string][] = [
+    ['agent mode', rl.mode === 'train' ? 'train (ε-greedy, learning)' : 'eval (greedy, tables frozen)'],
+    [
+      'decisions',
+      `${rl.signals.toLocaleString('en-US')} signals → ${rl.decisions.toLocaleString('en-US')} orders (${rl.passed.toLocaleString('en-US')} passed: chosen action below the entry threshold)`,
+    ],
+    ['models chosen', byModel === '' ? '–' : byModel],
+  ];
+  for (const agent of rl.agents) {
+    lines.push([
+      agent.agent,
+      `${agent.states.toLocaleString('en-US')} states, ${agent.stateActionPairs.toLocaleString('en-US')} pairs, ${agent.updates.toLocaleString('en-US')} updates (+${agent.updatesThisRun.toLocaleString('en-US')}), ε ${agent.epsilon.toFixed(4)}`,
+    ]);
+  }
+  return lines;
+}
+
+function summaryText(output: ReplayRunOutput, info: SummaryInfo): string {
   const m = output.metrics;
   const r = output.result;
+  const period = (o: ReplayRunOutput) =>
+    `${formatIsoTime(o.result.time[0]!)} → ${formatIsoTime(o.result.time[o.result.time.length - 1]!)} (${o.metrics.bars.toLocaleString('en-US')} bars)`;
   const pairs: [string, string | number][] = [
     ['policy', info.policy],
     ['dataset', info.dataset],
-    ['period', `${formatIsoTime(r.time[0]!)} → ${formatIsoTime(r.time[r.time.length - 1]!)} (${m.bars.toLocaleString('en-US')} bars)`],
+  ];
+  if (info.split !== undefined && info.training !== undefined) {
+    const t = info.training.metrics;
+    pairs.push(['training', `${period(info.training)}: return ${fixed(t.returnPct, 2)}%, ${t.trades} trades, Sharpe ${fixed(t.sharpe, 3)}`]);
+    pairs.push(['embargo', `${info.split.embargoBars} bars (the longest feature lookback)`]);
+    pairs.push(['EVALUATION', 'the figures below (tables frozen, greedy)']);
+  }
+  pairs.push(
+    ['period', period(output)],
     ['fills', r.tickWalk ? 'tick walk (trade data)' : 'candles (next open)'],
+  );
+  pairs.push(
     ['final equity', `${fixed(m.finalEquity, 2)} (from ${fixed(m.startingCash, 2)})`],
     ['return %', fixed(m.returnPct, 2)],
     ['buy & hold %', fixed(m.buyAndHoldReturnPct, 2)],
@@ -103,7 +154,8 @@ function summaryText(output: ReplayRunOutput, info: { policy: string; dataset: s
     ['fees', fixed(m.feesPaid, 2)],
     ['liquidations', m.liquidations],
     ['PSR (Sharpe > 0)', fixed(m.psr, 3)],
-  ];
+  );
+  if (info.rl !== undefined) pairs.push(...rlLines(info.rl));
   if (r.modelSource === 'synthetic') pairs.push(['model scores', 'SYNTHETIC: generated from future returns by design (not a real model)']);
   if (info.synthetic) pairs.push(['data', 'SYNTHETIC dataset (generated)']);
   pairs.push(['run folder', info.folder]);
@@ -125,8 +177,11 @@ export function replayCommand(yargs: Argv) {
           .option('policy', {
             type: 'string',
             demandOption: 'give --policy: buy-and-hold, random, fixed, or a .ts/.js module',
-            describe: 'buy-and-hold | random | fixed | path to a policy module (.ts/.js)',
+            describe: 'buy-and-hold | random | fixed | rl-v1 | rl-v2 | path to a policy module (.ts/.js)',
           })
+          .option('mode', { choices: ['train', 'eval'] as const, default: 'train' as const, describe: 'rl-v1/rl-v2: train (ε-greedy, learning) or eval (greedy, tables frozen)' })
+          .option('train-frac', { type: 'number', describe: 'train on the first F of the period, evaluate (frozen) on the rest after an embargo' })
+          .option('warm-start', { type: 'string', describe: 'rl-v1/rl-v2: load Q-tables from a run folder (or its qtables/)' })
           .option('param', { type: 'string', array: true, describe: 'policy parameter key=value (repeatable)' })
           .option('config', { type: 'string', describe: 'config file (any subset of `replaylab config defaults`)' })
           .option('seed', { type: 'number', default: 1, describe: 'seed of the run (random policy, synthetic models)' })
@@ -143,7 +198,9 @@ export function replayCommand(yargs: Argv) {
           .epilogue(
             'Examples:\n' +
               '  replaylab replay --dataset datasets/synthetic-5m --policy buy-and-hold\n' +
-              '  replaylab replay --candles GOOG.csv --policy examples/sma-cross.ts --param fast=10 --param slow=30 --cash 10000 --fee 0 --qty-step 1',
+              '  replaylab replay --candles GOOG.csv --policy examples/sma-cross.ts --param fast=10 --param slow=30 --cash 10000 --fee 0 --qty-step 1\n' +
+              '  replaylab replay --dataset datasets/synthetic-5m --policy rl-v2 --train-frac 0.7\n' +
+              '  replaylab replay --dataset datasets/synthetic-5m --policy rl-v2 --mode eval --warm-start runs/<id>',
           ),
       ),
     async (args) => {
@@ -175,24 +232,63 @@ export function replayCommand(yargs: Argv) {
       const period = selectPeriod(dataset.candles.columns.openTime, from, to);
       const sources = new SignalSources(market, config);
       sources.loadPredictions();
-      const loaded = await loadPolicy(a.policy, params, { seed: a.seed, symbol: dataset.symbol, intervalMs: dataset.interval.ms });
+      if (a.trainFrac !== undefined && a.mode === 'eval') throw new InputError('--train-frac trains on the first part of the period; it cannot be combined with --mode eval');
+      const split = a.trainFrac === undefined ? undefined : splitPeriod(period, a.trainFrac, config);
+      const loaded = await loadPolicy(a.policy, params, { seed: a.seed, symbol: dataset.symbol, intervalMs: dataset.interval.ms, config });
+      const rl = isRlPolicy(loaded.policy) ? loaded.policy : undefined;
+      if (rl === undefined && (a.mode !== 'train' || a.warmStart !== undefined)) {
+        throw new InputError(`--mode and --warm-start apply to the learning policies rl-v1 and rl-v2, not ${loaded.name}`);
+      }
+      if (rl !== undefined) rl.mode = a.mode;
+      const warmStartFiles = rl !== undefined && a.warmStart !== undefined ? rl.warmStart(a.warmStart) : [];
       const startedAt = new Date();
       const folder = createRunFolder({ ...(a.out === undefined ? {} : { out: a.out }), runsDir: a.runsDir, id: runId(startedAt, loaded.name, a.seed) });
       try {
-        const output = executeReplay({
-          market,
-          config,
-          policy: loaded.policy,
-          policyName: loaded.name,
-          params,
-          seed: a.seed,
-          period,
-          sources,
-          ...(a.events ? { eventsFile: join(folder.temporary, 'events.jsonl') } : {}),
+        const replayIn = (into: string, part: typeof period) =>
+          executeReplay({
+            market,
+            config,
+            policy: loaded.policy,
+            policyName: loaded.name,
+            params,
+            seed: a.seed,
+            period: part,
+            sources,
+            ...(a.events ? { eventsFile: join(into, 'events.jsonl') } : {}),
+          });
+        const documentOf = (o: ReplayRunOutput) => ({
+          ...metricsDocument(o, { policy: loaded.name, seed: a.seed, syntheticData: dataset.synthetic }),
+          ...(rl === undefined ? {} : { rl: rl.summary() }),
         });
+        let training: ReplayRunOutput | undefined;
+        let trainingDocument: ReturnType<typeof documentOf> | undefined;
+        if (split !== undefined) {
+          const trainingFolder = join(folder.temporary, 'training');
+          mkdirSync(trainingFolder);
+          training = replayIn(trainingFolder, split.train);
+          trainingDocument = documentOf(training);
+          writeRunFiles(trainingFolder, training, trainingDocument);
+          if (rl !== undefined) rl.mode = 'eval';
+        }
+        const output = replayIn(folder.temporary, split?.evaluation ?? period);
         const writeStarted = performance.now();
-        const metrics = metricsDocument(output, { policy: loaded.name, seed: a.seed, syntheticData: dataset.synthetic });
+        const metrics = {
+          ...documentOf(output),
+          ...(split === undefined || training === undefined
+            ? {}
+            : {
+                split: {
+                  trainFrac: a.trainFrac,
+                  train: { start: formatIsoTime(training.result.time[0]!), bars: split.train.endIndex - split.train.startIndex },
+                  embargoBars: split.embargoBars,
+                  evaluation: { start: formatIsoTime(output.result.time[0]!), bars: split.evaluation.endIndex - split.evaluation.startIndex },
+                  note: 'the metrics at the top level are the evaluation part alone; training/ holds the training part',
+                },
+                training: trainingDocument,
+              }),
+        };
         writeRunFiles(folder.temporary, output, metrics);
+        if (rl !== undefined) rl.saveTables(join(folder.temporary, 'qtables'));
         const manifest = {
           replaylab: packageVersion(),
           node: process.version,
@@ -207,6 +303,9 @@ export function replayCommand(yargs: Argv) {
             seed: a.seed,
             period: { from: from === undefined ? null : formatIsoTime(from), to: to === undefined ? null : formatIsoTime(to), bars: period.endIndex - period.startIndex },
             mode: 'replay',
+            agentMode: rl === undefined ? null : a.mode,
+            trainFrac: a.trainFrac ?? null,
+            warmStart: a.warmStart === undefined ? null : { from: a.warmStart, files: warmStartFiles.map((f) => displayPath(f)) },
           },
           config,
           dataset: {
@@ -238,7 +337,15 @@ export function replayCommand(yargs: Argv) {
         if (a.json) process.stdout.write(toJson({ ...metrics, runFolder: shown }));
         else {
           process.stdout.write(
-            `${summaryText(output, { policy: loaded.name, dataset: dataset.name, folder: shown, synthetic: dataset.synthetic })}\n`,
+            `${summaryText(output, {
+              policy: loaded.name,
+              dataset: dataset.name,
+              folder: shown,
+              synthetic: dataset.synthetic,
+              rl: rl?.summary(),
+              split,
+              training,
+            })}\n`,
           );
         }
       } catch (error) {

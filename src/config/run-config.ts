@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { InputError } from '../data/errors.js';
+import { AgentConfigSchema, binEdgeProblems } from './agent-config.js';
 
 const fraction = (description: string, fallback: number) => z.number().min(0).max(1).default(fallback).describe(description);
 const positive = (description: string, fallback: number) => z.number().positive().default(fallback).describe(description);
@@ -132,6 +133,7 @@ export const RunConfigSchema = z
     signals: SignalConfigSchema.prefault({}),
     models: ModelConfigSchema.prefault({}),
     metrics: MetricsConfigSchema.prefault({}),
+    agents: AgentConfigSchema.prefault({}),
   })
   .superRefine((config, context) => {
     const { dualMomentum } = config.signals;
@@ -144,6 +146,27 @@ export const RunConfigSchema = z
     }
     if (new Set(config.models.names).size !== config.models.names.length) {
       context.addIssue({ code: 'custom', path: ['models', 'names'], message: 'model names must be distinct' });
+    }
+    const { v1, v2 } = config.agents;
+    const binTables = [
+      ['v2', 'metaBins', v2.metaBins],
+      ['v2', 'sizingBins', v2.sizingBins],
+      ['v1', 'bins', v1.bins],
+    ] as const;
+    for (const [agent, table, bins] of binTables) {
+      for (const [feature, values] of Object.entries(bins)) {
+        for (const message of binEdgeProblems(feature, values)) context.addIssue({ code: 'custom', path: ['agents', agent, table, feature], message });
+      }
+    }
+    const distinct = [
+      [['v2', 'strategies'], v2.strategies],
+      [['v2', 'weights'], v2.weights],
+      [['v2', 'sizeMultipliers'], v2.sizeMultipliers],
+      [['v2', 'leverages'], v2.leverages],
+      [['v1', 'weights'], v1.weights],
+    ] as const;
+    for (const [path, values] of distinct) {
+      if (new Set<unknown>(values).size !== values.length) context.addIssue({ code: 'custom', path: ['agents', ...path], message: `values must be distinct, got ${JSON.stringify(values)}` });
     }
     if (config.engine.maxLeverage * config.engine.maintenanceMarginRate >= 1) {
       context.addIssue({
@@ -161,6 +184,7 @@ export type FeatureConfig = RunConfig['features'];
 export type SignalConfig = RunConfig['signals'];
 export type ModelConfig = RunConfig['models'];
 export type MetricsConfig = RunConfig['metrics'];
+export type { AgentConfig, QLearningConfig, RlV1Config, RlV2Config } from './agent-config.js';
 
 /** A config value that fails the schema, with every problem listed by its path. */
 export class ConfigError extends InputError {

@@ -3,6 +3,9 @@
  * sizing action, always the same: the baseline an RL agent must beat by choosing).
  */
 import { z } from 'zod';
+import { RlPolicy } from '../agents/rl-policy.js';
+import { defaultConfig } from '../config/run-config.js';
+import { InputError } from '../data/errors.js';
 import { combinedScore, scoreDirection } from '../signals/combined-score.js';
 import { STRATEGY_NAMES } from '../signals/strategies.js';
 import { checkParams } from './params.js';
@@ -100,6 +103,17 @@ export const fixedAction: PolicyFactory = (params) => {
   };
 };
 
+/** RL v1 / RL v2 (src/agents): every number comes from the config's `agents` section, not from --param. */
+const rlPolicy =
+  (variant: 'rl-v1' | 'rl-v2'): PolicyFactory =>
+  (params, environment) => {
+    const given = Object.keys(params);
+    if (given.length > 0) {
+      throw new InputError(`${variant} takes no --param (got ${given.join(', ')}): its numbers live in the config's agents section (see \`replaylab config defaults\`), given with --config FILE`);
+    }
+    return new RlPolicy(variant, environment.config ?? defaultConfig());
+  };
+
 export const BUILTIN_POLICIES: Readonly<Record<string, { factory: PolicyFactory; description: string }>> = {
   'buy-and-hold': { factory: buyAndHold, description: 'buy at the first close, hold to the end (params: fraction, leverage)' },
   random: {
@@ -109,6 +123,11 @@ export const BUILTIN_POLICIES: Readonly<Record<string, { factory: PolicyFactory;
   fixed: {
     factory: fixedAction,
     description: 'one strategy × model × weight action held fixed (params: strategy, model, weight, threshold, sizeMultiplier, fraction, leverage, …)',
+  },
+  'rl-v1': { factory: rlPolicy('rl-v1'), description: 'RL v1 baseline: Q-learning over model × weight on one strategy, static sizing (config: agents.v1)' },
+  'rl-v2': {
+    factory: rlPolicy('rl-v2'),
+    description: 'RL v2: meta-strategy agent (strategy × model × weight) and position-sizing agent (size × leverage) (config: agents.v2)',
   },
 };
 

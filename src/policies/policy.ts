@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { Rng } from '../config/random.js';
+import type { RunConfig } from '../config/run-config.js';
 import type { EngineEvent, PositionSide } from '../engine/events.js';
 
 /** What opened a trade, carried to `trades.csv`: for RL policies the chosen action. */
@@ -151,6 +152,8 @@ export interface PolicyEnvironment {
   readonly seed: number;
   readonly symbol: string | undefined;
   readonly intervalMs: number;
+  /** The run's resolved configuration (absent: the defaults). */
+  readonly config?: RunConfig;
 }
 
 /** A module's default export: builds the policy from `--param key=value` pairs. */
