@@ -108,7 +108,9 @@ export function readQTableFile(file: string, expected: AgentKind): QTableFile {
     const message = (error as Error).message;
     const offset = /position (\d+)/.exec(message)?.[1];
     const at = offset === undefined ? '' : (({ line, column }) => `:${line}:${column}`)(lineAndColumn(text, Number(offset)));
-    const truncated = text.trim() === '' || /Unexpected end/.test(message) ? ' — the file looks truncated (empty or cut short)' : '';
+    // The parser stopping at the very end of the text means the file ends too early.
+    const atEnd = offset !== undefined && Number(offset) >= text.trimEnd().length - 1;
+    const truncated = text.trim() === '' || atEnd || /Unexpected end/.test(message) ? ' — the file looks truncated (empty or cut short)' : '';
     throw new InputError(`Q-table ${file}${at}: not valid JSON: ${message}${truncated}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value) || (value as { format?: unknown }).format !== QTABLE_FORMAT) {
