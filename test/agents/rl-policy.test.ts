@@ -7,7 +7,7 @@ import { RlPolicy, type RlVariant } from '../../src/agents/rl-policy.js';
 import { renderQTable } from '../../src/agents/qtable-file.js';
 import { pnlPct, maxDrawdownPct } from '../../src/agents/rewards.js';
 import { Rng } from '../../src/config/random.js';
-import { resolveConfig, type RunConfig, type RunConfigInput } from '../../src/config/run-config.js';
+import { resolveConfig, type RunConfig } from '../../src/config/run-config.js';
 import type { MarketData } from '../../src/engine/replay.js';
 import { SignalSources } from '../../src/engine/signal-sources.js';
 import type { OrderIntentInput, Policy } from '../../src/policies/policy.js';
@@ -100,8 +100,13 @@ describe('masks', () => {
   const period = { startIndex: 0, endIndex: 20_000 };
 
   it('a strategy masked in a regime is never chosen there; one masked everywhere never at all', () => {
-    const regimeMask = { TREND: ['mean_reversion', 'breakout'], RANGE: ['dual_momentum'], BREAKOUT: ['dual_momentum', 'mean_reversion'], MEAN_REVERSION: ['breakout'] } as const;
-    const config = resolveConfig({ agents: { v2: { regimeMask, meta: { epsilon: 0.5 } } } } as RunConfigInput);
+    const regimeMask: Record<string, ('dual_momentum' | 'mean_reversion' | 'breakout')[]> = {
+      TREND: ['mean_reversion', 'breakout'],
+      RANGE: ['dual_momentum'],
+      BREAKOUT: ['dual_momentum', 'mean_reversion'],
+      MEAN_REVERSION: ['breakout'],
+    };
+    const config = resolveConfig({ agents: { v2: { regimeMask, meta: { epsilon: 0.5 } } } });
     const { wrapper, orders } = recording(new RlPolicy('rl-v2', config));
     run(wrapper, market, config, 3, period);
     expect(orders.length).toBeGreaterThan(200);
@@ -109,7 +114,7 @@ describe('masks', () => {
     for (const { regime, intent } of orders) {
       regimes.add(regime);
       const strategy = (intent as { decision: { strategy: string } }).decision.strategy;
-      expect(regimeMask[regime as keyof typeof regimeMask]).not.toContain(strategy);
+      expect(regimeMask[regime]).not.toContain(strategy);
     }
     expect(regimes.size).toBe(4);
   });
