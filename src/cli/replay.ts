@@ -131,7 +131,7 @@ function summaryText(output: ReplayRunOutput, info: SummaryInfo): string {
   ];
   if (info.split !== undefined && info.training !== undefined) {
     const t = info.training.metrics;
-    pairs.push(['training', `${period(info.training)}: return ${fixed(t.returnPct, 2)}%, ${t.trades} trades, Sharpe ${fixed(t.sharpe, 3)}`]);
+    pairs.push(['training', `${period(info.training)}: return ${fixed(t.returnPct, 2)}%, ${t.trades.toLocaleString("en-US")} trades, Sharpe ${fixed(t.sharpe, 3)}`]);
     pairs.push(['embargo', `${info.split.embargoBars} bars (the longest feature lookback)`]);
     pairs.push(['EVALUATION', 'the figures below (tables frozen, greedy)']);
   }
