@@ -111,6 +111,10 @@ export function readQTableFile(file: string, expected: AgentKind): QTableFile {
     // The parser stopping at the very end of the text means the file ends too early.
     const atEnd = offset !== undefined && Number(offset) >= text.trimEnd().length - 1;
     const truncated = text.trim() === '' || atEnd || /Unexpected end/.test(message) ? ' — the file looks truncated (empty or cut short)' : '';
+    const start = text.trimStart();
+    if (start !== '' && start[0] !== '{') {
+      throw new InputError(`Q-table ${file}: not a replaylab Q-table (not JSON: it starts with ${JSON.stringify(start.slice(0, 24))})`);
+    }
     throw new InputError(`Q-table ${file}${at}: not valid JSON: ${message}${truncated}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value) || (value as { format?: unknown }).format !== QTABLE_FORMAT) {

@@ -489,8 +489,10 @@ export class RlPolicy implements Policy {
       passed: stats.passed,
       decisions: stats.decisions,
       rejectedDecisions: stats.rejected,
-      tradesLearnedFrom: stats.learnedTrades,
-      tradesNotLearnedFrom: stats.unlearnedTrades,
+      /** Closed trades that earned rewards (and, in train mode, one update per agent). */
+      tradesRewarded: stats.learnedTrades,
+      /** Trades closed by the end of the data: no reward, no update. */
+      tradesNotRewarded: stats.unlearnedTrades,
       choices: {
         byStrategy: stats.byStrategy,
         byModel: stats.byModel,

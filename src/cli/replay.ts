@@ -133,7 +133,7 @@ function summaryText(output: ReplayRunOutput, info: SummaryInfo): string {
     const t = info.training.metrics;
     pairs.push(['training', `${period(info.training)}: return ${fixed(t.returnPct, 2)}%, ${t.trades.toLocaleString("en-US")} trades, Sharpe ${fixed(t.sharpe, 3)}`]);
     pairs.push(['embargo', `${info.split.embargoBars} bars (the longest feature lookback)`]);
-    pairs.push(['EVALUATION', 'the figures below (tables frozen, greedy)']);
+    pairs.push(['EVALUATION', info.rl === undefined ? 'the figures below (the policy built afresh)' : 'the figures below (tables frozen, greedy)']);
   }
   pairs.push(
     ['period', period(output)],
@@ -176,7 +176,7 @@ export function replayCommand(yargs: Argv) {
           .conflicts('dataset', 'candles')
           .option('policy', {
             type: 'string',
-            demandOption: 'give --policy: buy-and-hold, random, fixed, or a .ts/.js module',
+            demandOption: 'give --policy: buy-and-hold, random, fixed, rl-v1, rl-v2, or a .ts/.js module',
             describe: 'buy-and-hold | random | fixed | rl-v1 | rl-v2 | path to a policy module (.ts/.js)',
           })
           .option('mode', { choices: ['train', 'eval'] as const, default: 'train' as const, describe: 'rl-v1/rl-v2: train (ε-greedy, learning) or eval (greedy, tables frozen)' })
@@ -237,18 +237,27 @@ export function replayCommand(yargs: Argv) {
       const loaded = await loadPolicy(a.policy, params, { seed: a.seed, symbol: dataset.symbol, intervalMs: dataset.interval.ms, config });
       const rl = isRlPolicy(loaded.policy) ? loaded.policy : undefined;
       if (rl === undefined && (a.mode !== 'train' || a.warmStart !== undefined)) {
-        throw new InputError(`--mode and --warm-start apply to the learning policies rl-v1 and rl-v2, not ${loaded.name}`);
+        const flag = a.warmStart !== undefined ? '--warm-start' : `--mode ${a.mode}`;
+        throw new InputError(`${flag} applies to the learning policies rl-v1 and rl-v2, not ${loaded.name}`);
       }
       if (rl !== undefined) rl.mode = a.mode;
+      if (rl !== undefined && a.mode === 'eval' && a.warmStart === undefined) {
+        process.stderr.write('warning: --mode eval without --warm-start: the tables are empty, so every choice is a tie broken at random (the untrained baseline)\n');
+      }
+      // Without learning to carry over, the evaluation part gets a policy built afresh (a policy's own state, e.g. buy-and-hold's entry, must not leak across the split).
+      const evaluationPolicy =
+        split !== undefined && rl === undefined
+          ? (await loadPolicy(a.policy, params, { seed: a.seed, symbol: dataset.symbol, intervalMs: dataset.interval.ms, config })).policy
+          : loaded.policy;
       const warmStartFiles = rl !== undefined && a.warmStart !== undefined ? rl.warmStart(a.warmStart) : [];
       const startedAt = new Date();
       const folder = createRunFolder({ ...(a.out === undefined ? {} : { out: a.out }), runsDir: a.runsDir, id: runId(startedAt, loaded.name, a.seed) });
       try {
-        const replayIn = (into: string, part: typeof period) =>
+        const replayIn = (into: string, part: typeof period, policy = loaded.policy) =>
           executeReplay({
             market,
             config,
-            policy: loaded.policy,
+            policy,
             policyName: loaded.name,
             params,
             seed: a.seed,
@@ -270,7 +279,7 @@ export function replayCommand(yargs: Argv) {
           writeRunFiles(trainingFolder, training, trainingDocument);
           if (rl !== undefined) rl.mode = 'eval';
         }
-        const output = replayIn(folder.temporary, split?.evaluation ?? period);
+        const output = replayIn(folder.temporary, split?.evaluation ?? period, evaluationPolicy);
         const writeStarted = performance.now();
         const metrics = {
           ...documentOf(output),

@@ -70,7 +70,7 @@ describe('Q-table files', () => {
 
   it('refuses a foreign file, another version and another agent’s table, naming the file', () => {
     expect(() => readQTableFile(write('{"states": {}}'), 'rl-v2-meta')).toThrow(/not a replaylab Q-table/);
-    expect(() => readQTableFile(write('time,open\n1,2\n'), 'rl-v2-meta')).toThrow(/not valid JSON/);
+    expect(() => readQTableFile(write('time,open\n1,2\n'), 'rl-v2-meta')).toThrow(/not a replaylab Q-table \(not JSON: it starts with "time,open/);
     expect(() => readQTableFile(write(good().replace('"version": 1', '"version": 2')), 'rl-v2-meta')).toThrow(/format version 2; this replaylab reads version 1/);
     const file = write(good());
     expect(() => readQTableFile(file, 'rl-v2-sizing')).toThrow(new RegExp(`${file}.*belongs to agent "rl-v2-meta", not rl-v2-sizing`));

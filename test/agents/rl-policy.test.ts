@@ -147,7 +147,7 @@ describe('rewards and determinism on a real replay', () => {
     const out = run(policy, market, config, 2, period);
     const learned = out.result.trades.filter((t) => t.exitReason !== 'end_of_data');
     const summary = policy.summary();
-    expect(summary.tradesLearnedFrom).toBe(learned.length);
+    expect(summary.tradesRewarded).toBe(learned.length);
     const [meta, sizing] = summary.agents;
     const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / values.length;
     expect(meta!.meanRewardTerms.pnlPct).toBeCloseTo(mean(learned.map(pnlPct)), 9);
