@@ -29,7 +29,9 @@ function seedState(seed: number): number[] {
 export class Rng {
   readonly seed: number;
   private generator: Generator;
-  private spareNormal: number | undefined;
+  // The second normal of a polar pair, kept as a plain double (a `number | undefined` field would box every value).
+  private spare = 0;
+  private hasSpare = false;
 
   constructor(seed: number, generator?: Generator) {
     if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
@@ -61,10 +63,9 @@ export class Rng {
 
   /** Standard normal (Marsaglia polar method). */
   normal(): number {
-    if (this.spareNormal !== undefined) {
-      const value = this.spareNormal;
-      this.spareNormal = undefined;
-      return value;
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      return this.spare;
     }
     let u: number;
     let v: number;
@@ -75,8 +76,36 @@ export class Rng {
       s = u * u + v * v;
     } while (s >= 1 || s === 0);
     const factor = Math.sqrt((-2 * Math.log(s)) / s);
-    this.spareNormal = v * factor;
+    this.spare = v * factor;
+    this.hasSpare = true;
     return u * factor;
+  }
+
+  /** Fills `out` with standard normals: the same values, in the same order, as calling normal() out.length times. */
+  fillNormal(out: Float64Array): Float64Array {
+    let k = 0;
+    if (this.hasSpare && out.length > 0) {
+      this.hasSpare = false;
+      out[k++] = this.spare;
+    }
+    while (k < out.length) {
+      let u: number;
+      let v: number;
+      let s: number;
+      do {
+        u = this.next() * 2 - 1;
+        v = this.next() * 2 - 1;
+        s = u * u + v * v;
+      } while (s >= 1 || s === 0);
+      const factor = Math.sqrt((-2 * Math.log(s)) / s);
+      out[k++] = u * factor;
+      if (k < out.length) out[k++] = v * factor;
+      else {
+        this.spare = v * factor;
+        this.hasSpare = true;
+      }
+    }
+    return out;
   }
 
   /** Exponential with the given mean. */

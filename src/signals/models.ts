@@ -140,13 +140,16 @@ export function syntheticModelScores(close: Float64Array, config: ModelConfig, r
   const names = [...config.names];
   const skill = names.map((name) => config.informationCoefficients[name] ?? 0);
   const noise = skill.map((ic) => Math.sqrt(1 - ic * ic));
-  const scores = names.map(() => new Float64Array(rows));
-  for (let i = 0; i < rows; i++) {
-    const z = forward[i]! * scale;
-    for (let m = 0; m < names.length; m++) {
-      scores[m]![i] = Math.tanh(0.5 * (skill[m]! * z + noise[m]! * rng.normal()));
-    }
-  }
+  // The draws in their documented order (bar-major), then one pass per model.
+  const models = names.length;
+  const draws = rng.fillNormal(new Float64Array(rows * models));
+  const scores = names.map((_, m) => {
+    const column = new Float64Array(rows);
+    const ic = skill[m]!;
+    const spread = noise[m]!;
+    for (let i = 0; i < rows; i++) column[i] = Math.tanh(0.5 * (ic * (forward[i]! * scale) + spread * draws[i * models + m]!));
+    return column;
+  });
   return { names, scores, source: 'synthetic', coverage: rows === 0 ? 0 : 1 };
 }
 

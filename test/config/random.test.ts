@@ -150,4 +150,17 @@ describe('Rng', () => {
     expect(bigSum / n).toBeGreaterThan(99);
     expect(bigSum / n).toBeLessThan(101);
   });
+
+  it('fillNormal gives the values normal() would, in order, keeping the spare of a polar pair across calls', () => {
+    for (const length of [0, 1, 2, 7, 1000]) {
+      const one = new Rng(42);
+      const batch = new Rng(42);
+      one.normal(); // leave a spare behind in both
+      batch.normal();
+      const expected = Float64Array.from({ length }, () => one.normal());
+      expect(batch.fillNormal(new Float64Array(length))).toEqual(expected);
+      expect(batch.normal()).toBe(one.normal());
+      expect(batch.next()).toBe(one.next());
+    }
+  });
 });
