@@ -136,10 +136,6 @@ class Agent implements AgentTable {
 
 const edgesFeature = (name: string, edges: readonly number[]): StateFeature => ({ name, edges: [...edges] });
 
-function countBy(into: Record<string, number>, key: string): void {
-  into[key] = (into[key] ?? 0) + 1;
-}
-
 export class RlPolicy implements Policy {
   readonly name: RlVariant;
   mode: AgentMode = 'train';
@@ -163,11 +159,13 @@ export class RlPolicy implements Policy {
   private readonly actionable: Uint8Array;
   // Run state.
   private pending: Decision | undefined;
+  private strongestDirection: -1 | 1 = 1;
+  private warm = false;
   private held: Decision | undefined;
   private readonly closed: { decision: Decision; trade: ClosedTrade }[] = [];
   private recentPnl: number[] = [];
   private recentWins: boolean[] = [];
-  private stats = this.emptyStats();
+  private stats: ReturnType<RlPolicy['emptyStats']>;
 
   constructor(
     variant: RlVariant,
@@ -227,6 +225,7 @@ export class RlPolicy implements Policy {
     this.modelScores = new Float64Array(this.models.length);
     this.scores = new Float64Array(n);
     this.actionable = new Uint8Array(n);
+    this.stats = this.emptyStats();
   }
 
   /** The agents whose tables a run saves, meta first. */
@@ -239,20 +238,19 @@ export class RlPolicy implements Policy {
       signals: 0,
       decisions: 0,
       passed: 0,
-      chosenModel: {} as Record<string, number>,
+      /** Per meta action: times chosen (orders and passes), times it led to an order; per sizing action: orders. */
+      metaChoices: new Int32Array(this.metaActionList.length),
+      metaOrders: new Int32Array(this.metaActionList.length),
+      sizingOrders: new Int32Array(this.sizingActionList.length),
       rejected: 0,
       learnedTrades: 0,
       unlearnedTrades: 0,
-      byStrategy: {} as Record<string, number>,
-      byModel: {} as Record<string, number>,
-      byWeight: {} as Record<string, number>,
-      bySizeMultiplier: {} as Record<string, number>,
-      byLeverage: {} as Record<string, number>,
     };
   }
 
   /** Clears what belongs to one replay (tables, ε and counts carry over). */
   beginRun(): void {
+    this.warm = false;
     this.pending = undefined;
     this.held = undefined;
     this.closed.length = 0;
@@ -290,7 +288,10 @@ export class RlPolicy implements Policy {
 
   onBar(ctx: PolicyContext): PolicyOutput {
     if (ctx.bar === 0) this.beginRun();
-    if (ctx.features.warmingUp) return undefined;
+    if (!this.warm) {
+      if (ctx.features.warmingUp) return undefined;
+      this.warm = true; // features stay warm once they are (their windows only fill)
+    }
     if (this.closed.length > 0) {
       this.computeScores(ctx);
       for (const { decision, trade } of this.closed) this.learn(ctx, decision, trade);
@@ -322,17 +323,27 @@ export class RlPolicy implements Policy {
     return this.sizing === undefined ? 0 : REGIME_IDS.indexOf(ctx.features.regime);
   }
 
-  /** The strongest |score| among the allowed actions, capped at 1; marks `actionable`. */
+  /**
+   * The strongest |score| among the allowed actions, capped at 1; marks `actionable` and keeps the
+   * strongest score's sign in `strongestDirection`.
+   */
   private confidence(regime: number): number {
     const allowed = this.regimeAllowed[regime]!;
     const threshold = this.agents.entryThreshold;
+    const { scores, actionable } = this;
     let best = 0;
-    for (let a = 0; a < this.scores.length; a++) {
-      const magnitude = Math.abs(this.scores[a]!);
+    let direction: -1 | 1 = 1;
+    for (let a = 0; a < scores.length; a++) {
+      const score = scores[a]!;
+      const magnitude = Math.abs(score);
       const ok = allowed[a] === 1;
-      this.actionable[a] = ok && magnitude >= threshold && magnitude > 0 ? 1 : 0;
-      if (ok && magnitude > best) best = magnitude;
+      actionable[a] = ok && magnitude >= threshold && magnitude > 0 ? 1 : 0;
+      if (ok && magnitude > best) {
+        best = magnitude;
+        direction = score > 0 ? 1 : -1;
+      }
     }
+    this.strongestDirection = direction;
     return Math.min(1, best);
   }
 
@@ -358,9 +369,14 @@ export class RlPolicy implements Policy {
     return position === undefined || !(ctx.account.equity > 0) ? 0 : Math.min(1, position.margin / ctx.account.equity);
   }
 
+  /** Win rate of the agent's last recentWinRateTrades trades (0.5 before any). */
   private recentWinRate(): number {
-    const window = this.recentWins.slice(-this.agents.v2.recentWinRateTrades);
-    return window.length === 0 ? 0.5 : window.filter(Boolean).length / window.length;
+    const wins = this.recentWins;
+    const count = Math.min(wins.length, this.agents.v2.recentWinRateTrades);
+    if (count === 0) return 0.5;
+    let won = 0;
+    for (let k = wins.length - count; k < wins.length; k++) if (wins[k]) won++;
+    return won / count;
   }
 
   private sizingState(ctx: PolicyContext, signalConfidence: number): number {
@@ -381,15 +397,13 @@ export class RlPolicy implements Policy {
     const explore = this.mode === 'train';
     const metaState = this.metaState(ctx, regime, confidence);
     // The signal the agents answer: the strongest allowed combined score.
-    let strongest = 0;
-    for (let a = 0; a < this.scores.length; a++) if (this.actionable[a] === 1 && Math.abs(this.scores[a]!) > Math.abs(strongest)) strongest = this.scores[a]!;
     this.stats.signals++;
-    ctx.signal(this.name, strongest > 0 ? 1 : -1, confidence);
+    ctx.signal(this.name, this.strongestDirection, confidence);
     const metaAction = this.meta.learner.choose(metaState, this.regimeAllowed[regime]!, ctx.rng, explore);
     if (metaAction < 0) return undefined;
     const action = this.metaActionList[metaAction]!;
     const score = this.scores[metaAction]!;
-    countBy(this.stats.chosenModel, action.model);
+    this.stats.metaChoices[metaAction]!++;
     if (this.actionable[metaAction] === 0) {
       this.stats.passed++; // the chosen action's own score does not cross the threshold: no trade
       return undefined;
@@ -405,13 +419,9 @@ export class RlPolicy implements Policy {
     }
     const size = this.sizingActionList[sizingAction]!;
     this.pending = { metaState, metaAction, sizingState, sizingAction, regime, volatility: ctx.features.volatility, score };
-    const { stats } = this;
-    stats.decisions++;
-    countBy(stats.byStrategy, action.strategy);
-    countBy(stats.byModel, action.model);
-    countBy(stats.byWeight, String(action.weight));
-    countBy(stats.bySizeMultiplier, String(size.sizeMultiplier));
-    countBy(stats.byLeverage, String(size.leverage));
+    this.stats.decisions++;
+    this.stats.metaOrders[metaAction]!++;
+    this.stats.sizingOrders[sizingAction]!++;
     const { exits } = this.agents;
     const intent: OrderIntentInput = {
       type: 'open',
@@ -477,15 +487,26 @@ export class RlPolicy implements Policy {
     this.sizing.learner.update(decision.sizingState, decision.sizingAction, rSize, nextSizing, nextMask);
   }
 
+  /** Counts per value of one field of the actions, from counts per action (keys in first-seen order). */
+  private static tally<T>(actions: readonly T[], counts: Int32Array, key: (action: T) => string): Record<string, number> {
+    const out: Record<string, number> = {};
+    actions.forEach((action, a) => {
+      if (counts[a]! > 0) out[key(action)] = (out[key(action)] ?? 0) + counts[a]!;
+    });
+    return out;
+  }
+
   /** What metrics.json says about the agents of this run. */
   summary() {
     const { stats } = this;
+    const meta = (counts: Int32Array, key: (a: MetaAction) => string) => RlPolicy.tally(this.metaActionList, counts, key);
+    const sizing = (key: (a: SizingAction) => string) => RlPolicy.tally(this.sizingActionList, stats.sizingOrders, key);
     return {
       policy: this.name,
       mode: this.mode,
       signals: stats.signals,
       /** Models of every meta choice (orders and passes). */
-      metaChoicesByModel: stats.chosenModel,
+      metaChoicesByModel: meta(stats.metaChoices, (a) => a.model),
       passed: stats.passed,
       decisions: stats.decisions,
       rejectedDecisions: stats.rejected,
@@ -494,10 +515,12 @@ export class RlPolicy implements Policy {
       /** Trades closed by the end of the data: no reward, no update. */
       tradesNotRewarded: stats.unlearnedTrades,
       choices: {
-        byStrategy: stats.byStrategy,
-        byModel: stats.byModel,
-        byWeight: stats.byWeight,
-        ...(this.sizing === undefined ? {} : { bySizeMultiplier: stats.bySizeMultiplier, byLeverage: stats.byLeverage }),
+        byStrategy: meta(stats.metaOrders, (a) => a.strategy),
+        byModel: meta(stats.metaOrders, (a) => a.model),
+        byWeight: meta(stats.metaOrders, (a) => String(a.weight)),
+        ...(this.sizing === undefined
+          ? {}
+          : { bySizeMultiplier: sizing((a) => String(a.sizeMultiplier)), byLeverage: sizing((a) => String(a.leverage)) }),
       },
       agents: this.tables.map((agent) => (agent as Agent).summary()),
     };
