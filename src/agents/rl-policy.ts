@@ -305,18 +305,14 @@ export class RlPolicy implements Policy {
     return this.decide(ctx);
   }
 
-  /** Strategy and model scores at this bar, and each meta action's combined score. */
+  /** Strategy and model scores at this bar (the combined scores follow in `confidence`). */
   private computeScores(ctx: PolicyContext): void {
-    const { strategyScores, modelScores, scores } = this;
+    const { strategyScores, modelScores } = this;
     for (let s = 0; s < this.strategies.length; s++) {
       const signal = ctx.strategy(this.strategies[s]!);
       strategyScores[s] = signal.direction * signal.strength;
     }
     for (let m = 0; m < this.models.length; m++) modelScores[m] = ctx.model(this.models[m]!);
-    for (let a = 0; a < scores.length; a++) {
-      const w = this.actionWeight[a]!;
-      scores[a] = w * strategyScores[this.actionStrategy[a]!]! + (1 - w) * modelScores[this.actionModel[a]!]!;
-    }
   }
 
   private regimeIndex(ctx: PolicyContext): number {
@@ -324,17 +320,19 @@ export class RlPolicy implements Policy {
   }
 
   /**
-   * The strongest |score| among the allowed actions, capped at 1; marks `actionable` and keeps the
-   * strongest score's sign in `strongestDirection`.
+   * Each meta action's combined score, then the strongest |score| among the allowed actions, capped
+   * at 1; marks `actionable` and keeps the strongest score's sign in `strongestDirection`.
    */
   private confidence(regime: number): number {
     const allowed = this.regimeAllowed[regime]!;
     const threshold = this.agents.entryThreshold;
-    const { scores, actionable } = this;
+    const { scores, actionable, strategyScores, modelScores, actionWeight, actionStrategy, actionModel } = this;
     let best = 0;
     let direction: -1 | 1 = 1;
     for (let a = 0; a < scores.length; a++) {
-      const score = scores[a]!;
+      const w = actionWeight[a]!;
+      const score = w * strategyScores[actionStrategy[a]!]! + (1 - w) * modelScores[actionModel[a]!]!;
+      scores[a] = score;
       const magnitude = Math.abs(score);
       const ok = allowed[a] === 1;
       actionable[a] = ok && magnitude >= threshold && magnitude > 0 ? 1 : 0;
