@@ -18,6 +18,7 @@
  * fill at the last close with the fee and no slippage.
  */
 import type { EngineConfig } from '../config/run-config.js';
+import type { CandleTable } from '../data/columns.js';
 import type { OpenIntent, OrderIntent, PositionView, TradeDecision } from '../policies/policy.js';
 import type { ClosedTrade, EventBus, ExitReason, RejectReason } from './events.js';
 
@@ -81,11 +82,37 @@ export class Broker {
   onTradeClosed: ((trade: ClosedTrade) => void) | undefined;
   feesPaid = 0;
 
+  private readonly openTime: Float64Array;
+  private readonly openPrice: Float64Array;
+  private readonly highPrice: Float64Array;
+  private readonly lowPrice: Float64Array;
+  private readonly closePrice: Float64Array;
+  private readonly volume: Float64Array;
+
+  /**
+   * Methods called on every bar take the bar's index and read its prices here: a number handed to
+   * a call V8 does not inline is boxed on the heap, and the per-bar boxes were most of the loop's
+   * garbage. Prices are passed only where they are not the bar's (a trade's, or the open on a fill).
+   */
   constructor(
     private readonly config: EngineConfig,
     private readonly bus: EventBus,
+    candles: CandleTable,
+    private readonly intervalMs: number,
   ) {
     this.cash = config.cash;
+    const c = candles.columns;
+    this.openTime = c.openTime;
+    this.openPrice = c.open;
+    this.highPrice = c.high;
+    this.lowPrice = c.low;
+    this.closePrice = c.close;
+    this.volume = c.volume;
+  }
+
+  /** The bar's last millisecond, as Binance's close_time: events at the close stay inside the bar's day. */
+  closeTime(bar: number): number {
+    return this.openTime[bar]! + this.intervalMs - 1;
   }
 
   get position(): OpenPosition | undefined {
@@ -106,16 +133,16 @@ export class Broker {
     return this.cash + this.positionValue(price);
   }
 
-  /** Queues an intent decided at a close; queued intents fill at the next bar's open, in submission order. */
-  submit(intent: OrderIntent, bar: number, ts: number): void {
+  /** Queues an intent decided at the close of `bar`; queued intents fill at the next bar's open, in submission order. */
+  submit(intent: OrderIntent, bar: number): void {
     const order = { id: this.nextOrderId++, intent, submittedBar: bar };
     this.pending.push(order);
     this.ordersSubmitted++;
-    if (this.bus.active) this.bus.publish({ type: 'ORDER_SUBMITTED', ts, bar, orderId: order.id, intent });
+    if (this.bus.active) this.bus.publish({ type: 'ORDER_SUBMITTED', ts: this.closeTime(bar), bar, orderId: order.id, intent });
   }
 
-  /** Fills the queued orders at `price` (the bar's open or its first trade). */
-  fillPending(price: number, barVolume: number, bar: number, ts: number): void {
+  /** Fills the queued orders at `price` (the bar's open or its first trade), at `ts`. */
+  fillPending(price: number, bar: number, ts: number): void {
     // Orders are only submitted at a close, never while filling: the queue can be emptied in place.
     const orders = this.pending;
     for (let n = 0; n < orders.length; n++) {
@@ -123,29 +150,32 @@ export class Broker {
       const intent = order.intent;
       if (intent.type === 'close') {
         if (this.open === undefined) this.reject(order, 'no_position', 'no open position to close', bar, ts);
-        else this.closeAt(this.slipped(price, -this.open.direction as 1 | -1, this.open.qty, barVolume), 'signal', bar, ts, order.id);
+        else this.closeAt(this.slipped(price, -this.open.direction as 1 | -1, this.open.qty, bar), 'signal', bar, ts, order.id);
       } else {
-        this.openPosition(order, intent, price, barVolume, bar, ts);
+        this.openPosition(order, intent, price, bar, ts);
       }
     }
     orders.length = 0;
   }
 
-  /** Orders still queued when the data ends never fill. */
-  dropPending(bar: number, ts: number): void {
-    for (const order of this.pending) this.reject(order, 'end_of_data', 'the data ended before the order could fill', bar, ts);
+  /** Orders still queued at the close of the last bar never fill. */
+  dropPending(bar: number): void {
+    for (const order of this.pending) this.reject(order, 'end_of_data', 'the data ended before the order could fill', bar, this.closeTime(bar));
     this.pending.length = 0;
   }
 
-  /** Price after slippage for an order of `qty` on the `direction` side (+1 buy, −1 sell). */
-  private slipped(price: number, direction: 1 | -1, qty: number, barVolume: number): number {
+  /** Price after slippage for an order of `qty` on the `direction` side (+1 buy, −1 sell) in `bar`. */
+  private slipped(price: number, direction: 1 | -1, qty: number, bar: number): number {
     const { slippageBps, volumeImpact } = this.config;
     let slip = slippageBps / 10_000;
-    if (volumeImpact > 0) slip += volumeImpact * (barVolume > 0 ? Math.min(1, qty / barVolume) : 1);
+    if (volumeImpact > 0) {
+      const barVolume = this.volume[bar]!;
+      slip += volumeImpact * (barVolume > 0 ? Math.min(1, qty / barVolume) : 1);
+    }
     return price * (1 + direction * slip);
   }
 
-  private openPosition(order: PendingOrder, intent: OpenIntent, reference: number, barVolume: number, bar: number, ts: number): void {
+  private openPosition(order: PendingOrder, intent: OpenIntent, reference: number, bar: number, ts: number): void {
     const cfg = this.config;
     if (this.open !== undefined) {
       this.reject(order, 'position_open', `a ${this.open.side} position is open; close it first`, bar, ts);
@@ -164,17 +194,17 @@ export class Broker {
       return;
     }
     const budget = equity * budgetFraction;
-    let price = this.slipped(reference, direction, 0, barVolume);
+    let price = this.slipped(reference, direction, 0, bar);
     let qty: number;
     if (intent.quantity !== undefined) {
       qty = roundDownToStep(intent.quantity, cfg.qtyStep);
-      price = this.slipped(reference, direction, qty, barVolume);
+      price = this.slipped(reference, direction, qty, bar);
     } else {
       qty = roundDownToStep(budget / unitCost(price, leverage, cfg.feeRate), cfg.qtyStep);
       if (cfg.volumeImpact > 0) {
-        price = this.slipped(reference, direction, qty, barVolume);
+        price = this.slipped(reference, direction, qty, bar);
         qty = roundDownToStep(budget / unitCost(price, leverage, cfg.feeRate), cfg.qtyStep);
-        price = this.slipped(reference, direction, qty, barVolume);
+        price = this.slipped(reference, direction, qty, bar);
       }
     }
     // Float noise in the rounding must never spend more than the budget.
@@ -251,16 +281,18 @@ export class Broker {
    * liquidation price or the stop exits at the open; a gap through the target takes it at the open.
    * Returns true when the position closed.
    */
-  checkGapAtOpen(open: number, barVolume: number, bar: number, ts: number): boolean {
+  checkGapAtOpen(bar: number): boolean {
     const p = this.open;
     if (p === undefined) return false;
+    const open = this.openPrice[bar]!;
+    const ts = this.openTime[bar]!;
     const d = p.direction;
     if (p.liquidationPrice > 0 && d * (open - p.liquidationPrice) <= 0) {
       this.liquidate(open, bar, ts);
       return true;
     }
     if (d * (open - p.stopPrice) <= 0) {
-      this.closeAt(this.slipped(open, -d as 1 | -1, p.qty, barVolume), 'stop_loss', bar, ts, undefined, open);
+      this.closeAt(this.slipped(open, -d as 1 | -1, p.qty, bar), 'stop_loss', bar, ts, undefined, open);
       return true;
     }
     if (d * (open - p.takeProfitPrice) >= 0) {
@@ -275,18 +307,19 @@ export class Broker {
    * liquidation price when it is nearer), then the target. A bar that touches both the stop and
    * the target counts the stop. Returns true when the position closed.
    */
-  checkBarRange(high: number, low: number, barVolume: number, bar: number, ts: number): boolean {
+  checkBarRange(bar: number): boolean {
     const p = this.open;
     if (p === undefined) return false;
     const d = p.direction;
-    const adverse = d === 1 ? low : high;
-    const favourable = d === 1 ? high : low;
+    const ts = this.openTime[bar]!;
+    const adverse = d === 1 ? this.lowPrice[bar]! : this.highPrice[bar]!;
+    const favourable = d === 1 ? this.highPrice[bar]! : this.lowPrice[bar]!;
     const stop = p.stopPrice;
     const liquidation = p.liquidationPrice > 0 ? p.liquidationPrice : Number.NaN;
     // The level met first on the way against the position: the one nearer to the entry.
     const stopFirst = !Number.isNaN(stop) && (Number.isNaN(liquidation) || d * (stop - liquidation) >= 0);
     if (stopFirst && d * (adverse - stop) <= 0) {
-      this.closeAt(this.slipped(stop, -d as 1 | -1, p.qty, barVolume), 'stop_loss', bar, ts, undefined, stop);
+      this.closeAt(this.slipped(stop, -d as 1 | -1, p.qty, bar), 'stop_loss', bar, ts, undefined, stop);
       return true;
     }
     if (!Number.isNaN(liquidation) && d * (adverse - liquidation) <= 0) {
@@ -306,7 +339,7 @@ export class Broker {
    * passed fills at the trade's price (a gap); later, a target fills at its own price. A stop
    * fills at the price of the trade that crossed it, with slippage. Returns true when closed.
    */
-  checkTick(price: number, first: boolean, barVolume: number, bar: number, ts: number): boolean {
+  checkTick(price: number, first: boolean, bar: number, ts: number): boolean {
     const p = this.open;
     if (p === undefined) return false;
     const d = p.direction;
@@ -316,7 +349,7 @@ export class Broker {
       return true;
     }
     if (d * (price - p.stopPrice) <= 0) {
-      this.closeAt(this.slipped(price, -d as 1 | -1, p.qty, barVolume), 'stop_loss', bar, ts, undefined, price);
+      this.closeAt(this.slipped(price, -d as 1 | -1, p.qty, bar), 'stop_loss', bar, ts, undefined, price);
       return true;
     }
     if (d * (price - p.takeProfitPrice) >= 0) {
@@ -328,16 +361,16 @@ export class Broker {
   }
 
   /** Closes at the bar's close when the position has been held `maxBars` bars. */
-  checkTimeExit(close: number, barVolume: number, bar: number, ts: number): boolean {
+  checkTimeExit(bar: number): boolean {
     const p = this.open;
     if (p === undefined || bar - p.entryBar + 1 < p.maxBars) return false;
-    this.closeAt(this.slipped(close, -p.direction as 1 | -1, p.qty, barVolume), 'time_exit', bar, ts);
+    this.closeAt(this.slipped(this.closePrice[bar]!, -p.direction as 1 | -1, p.qty, bar), 'time_exit', bar, this.closeTime(bar));
     return true;
   }
 
-  /** Closes whatever is open at the last close: fee, no slippage. */
-  closeAtEnd(close: number, bar: number, ts: number): void {
-    if (this.open !== undefined) this.closeAt(close, 'end_of_data', bar, ts);
+  /** Closes whatever is open at the close of the last bar: fee, no slippage. */
+  closeAtEnd(bar: number): void {
+    if (this.open !== undefined) this.closeAt(this.closePrice[bar]!, 'end_of_data', bar, this.closeTime(bar));
   }
 
   /** Marks the open position at `price` and returns the equity. */
