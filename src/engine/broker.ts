@@ -39,6 +39,13 @@ interface OpenPosition extends PositionView {
   worstPrice: number;
   /** False when nothing can close it inside a bar (no stop, target, time limit or liquidation price). */
   readonly armed: boolean;
+  /**
+   * A bar whose low stays above `exitBelow`, whose high stays below `exitAbove` and that ends
+   * before `timeExitBar` cannot close the position (−∞, +∞ and +∞ when there is no such level).
+   */
+  readonly exitBelow: number;
+  readonly exitAbove: number;
+  readonly timeExitBar: number;
   unrealizedPnl: number;
 }
 
@@ -58,6 +65,18 @@ export function roundDownToStep(quantity: number, step: number): number {
   if (step <= 0) return quantity;
   const units = Math.floor(quantity / step + 1e-9);
   return units * step;
+}
+
+/** Of two levels against a position on the `direction` side, the one a move against it meets first (NaN: none). */
+function nearer(direction: 1 | -1, a: number, b: number): number {
+  if (Number.isNaN(a)) return b;
+  if (Number.isNaN(b)) return a;
+  return direction === 1 ? Math.max(a, b) : Math.min(a, b);
+}
+
+/** `level`, or the infinity on its `sign` side when there is none (NaN). */
+function orInfinity(level: number, sign: 1 | -1): number {
+  return Number.isNaN(level) ? sign * Number.POSITIVE_INFINITY : level;
 }
 
 export function liquidationPrice(direction: 1 | -1, entryPrice: number, leverage: number, maintenanceMarginRate: number): number {
@@ -237,6 +256,9 @@ export class Broker {
     const stopPrice = intent.stopLoss === undefined ? Number.NaN : price * (1 - direction * intent.stopLoss);
     const takeProfitPrice = intent.takeProfit === undefined ? Number.NaN : price * (1 + direction * intent.takeProfit);
     const maxBars = intent.maxBars ?? Number.POSITIVE_INFINITY;
+    // The levels a bar must reach to close the position: the nearer of the stop and the liquidation
+    // price against it, the target in its favour.
+    const adverse = nearer(direction, stopPrice, liquidation > 0 ? liquidation : Number.NaN);
     const position: OpenPosition = {
       id: this.nextTradeId++,
       direction,
@@ -255,6 +277,9 @@ export class Broker {
       liquidationPrice: liquidation,
       maxBars,
       armed: liquidation > 0 || !Number.isNaN(stopPrice) || !Number.isNaN(takeProfitPrice) || maxBars !== Number.POSITIVE_INFINITY,
+      exitBelow: direction === 1 ? orInfinity(adverse, -1) : orInfinity(takeProfitPrice, -1),
+      exitAbove: direction === 1 ? orInfinity(takeProfitPrice, 1) : orInfinity(adverse, 1),
+      timeExitBar: bar + maxBars - 1,
       decision: intent.decision as TradeDecision | undefined,
       worstPrice: price,
     };

@@ -147,13 +147,18 @@ export function runReplay(input: ReplayInput): ReplayResult {
     }
     // (1) and (2): fills and exits inside the bar.
     const held = broker.position;
-    if (held !== undefined && !held.armed && !broker.hasPendingOrders) {
-      // Nothing can close this position inside the bar: only its adverse excursion moves.
+    const first = ranges === undefined ? 0 : ranges.start[i]!;
+    const last = ranges === undefined ? 0 : ranges.end[i]!;
+    if (
+      held !== undefined &&
+      !broker.hasPendingOrders &&
+      (!held.armed || (first === last && l[i]! > held.exitBelow && h[i]! < held.exitAbove && i < held.timeExitBar))
+    ) {
+      // Nothing can close this position inside the bar (no level in its range, no trade to walk):
+      // only its adverse excursion moves.
       const adverse = held.direction === 1 ? l[i]! : h[i]!;
       if (held.direction * (adverse - held.worstPrice) < 0) held.worstPrice = adverse;
     } else if (held !== undefined || broker.hasPendingOrders) {
-      const first = ranges === undefined ? 0 : ranges.start[i]!;
-      const last = ranges === undefined ? 0 : ranges.end[i]!;
       if (first < last) {
         for (let t = first; t < last; t++) {
           const price = tradePrice![t]!;
