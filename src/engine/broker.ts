@@ -34,14 +34,14 @@ interface OpenPosition extends PositionView {
   readonly entryTime: number;
   readonly entryFee: number;
   readonly entryEquity: number;
-  readonly maxBars: number;
   /** Worst price against the position so far. */
   worstPrice: number;
   /** False when nothing can close it inside a bar (no stop, target, time limit or liquidation price). */
   readonly armed: boolean;
   /**
-   * A bar whose low stays above `exitBelow`, whose high stays below `exitAbove` and that ends
-   * before `timeExitBar` cannot close the position (−∞, +∞ and +∞ when there is no such level).
+   * A bar whose low stays above `exitBelow`, whose high stays below `exitAbove` and that comes
+   * before `timeExitBar` (the bar whose close is the time exit) cannot close the position (−∞, +∞
+   * and +∞ when there is no such level or limit).
    */
   readonly exitBelow: number;
   readonly exitAbove: number;
@@ -90,7 +90,13 @@ export class Broker {
   private open: OpenPosition | undefined;
   private nextTradeId = 1;
   private nextOrderId = 1;
+  /**
+   * The queue: its first `pendingCount` slots. Emptying it resets the count and keeps the array's
+   * storage (`length = 0` would drop it, and the next order would allocate it again); the slots
+   * past the count are stale and are overwritten by the next orders.
+   */
   private readonly pending: PendingOrder[] = [];
+  private pendingCount = 0;
   readonly closedTrades: ClosedTrade[] = [];
   liquidations = 0;
   rejections = 0;
@@ -139,7 +145,7 @@ export class Broker {
   }
 
   get hasPendingOrders(): boolean {
-    return this.pending.length > 0;
+    return this.pendingCount > 0;
   }
 
   /** Margin plus unrealized PnL at `price` (0 when flat). */
@@ -155,7 +161,7 @@ export class Broker {
   /** Queues an intent decided at the close of `bar`; queued intents fill at the next bar's open, in submission order. */
   submit(intent: OrderIntent, bar: number): void {
     const order = { id: this.nextOrderId++, intent, submittedBar: bar };
-    this.pending.push(order);
+    this.pending[this.pendingCount++] = order;
     this.ordersSubmitted++;
     if (this.bus.active) this.bus.publish({ type: 'ORDER_SUBMITTED', ts: this.closeTime(bar), bar, orderId: order.id, intent });
   }
@@ -164,7 +170,7 @@ export class Broker {
   fillPending(price: number, bar: number, ts: number): void {
     // Orders are only submitted at a close, never while filling: the queue can be emptied in place.
     const orders = this.pending;
-    for (let n = 0; n < orders.length; n++) {
+    for (let n = 0; n < this.pendingCount; n++) {
       const order = orders[n]!;
       const intent = order.intent;
       if (intent.type === 'close') {
@@ -174,13 +180,13 @@ export class Broker {
         this.openPosition(order, intent, price, bar, ts);
       }
     }
-    orders.length = 0;
+    this.pendingCount = 0;
   }
 
   /** Orders still queued at the close of the last bar never fill. */
   dropPending(bar: number): void {
-    for (const order of this.pending) this.reject(order, 'end_of_data', 'the data ended before the order could fill', bar, this.closeTime(bar));
-    this.pending.length = 0;
+    for (let n = 0; n < this.pendingCount; n++) this.reject(this.pending[n]!, 'end_of_data', 'the data ended before the order could fill', bar, this.closeTime(bar));
+    this.pendingCount = 0;
   }
 
   /** Price after slippage for an order of `qty` on the `direction` side (+1 buy, −1 sell) in `bar`. */
@@ -275,7 +281,6 @@ export class Broker {
       stopPrice,
       takeProfitPrice,
       liquidationPrice: liquidation,
-      maxBars,
       armed: liquidation > 0 || !Number.isNaN(stopPrice) || !Number.isNaN(takeProfitPrice) || maxBars !== Number.POSITIVE_INFINITY,
       exitBelow: direction === 1 ? orInfinity(adverse, -1) : orInfinity(takeProfitPrice, -1),
       exitAbove: direction === 1 ? orInfinity(takeProfitPrice, 1) : orInfinity(adverse, 1),
@@ -388,7 +393,7 @@ export class Broker {
   /** Closes at the bar's close when the position has been held `maxBars` bars. */
   checkTimeExit(bar: number): boolean {
     const p = this.open;
-    if (p === undefined || bar - p.entryBar + 1 < p.maxBars) return false;
+    if (p === undefined || bar < p.timeExitBar) return false;
     this.closeAt(this.slipped(this.closePrice[bar]!, -p.direction as 1 | -1, p.qty, bar), 'time_exit', bar, this.closeTime(bar));
     return true;
   }

@@ -273,8 +273,9 @@ function submitIntents(input: ReplayInput, broker: Broker, output: PolicyOutput,
     return;
   }
   const list: readonly unknown[] = output;
-  if (list.length === 1) broker.submit(checkIntent(input, list[0], index), index);
-  else if (list.length > 1) for (const intent of list.map((value) => checkIntent(input, value, index))) broker.submit(intent, index);
+  const intents = new Array<OrderIntent>(list.length);
+  for (let n = 0; n < list.length; n++) intents[n] = checkIntent(input, list[n], index);
+  for (let n = 0; n < intents.length; n++) broker.submit(intents[n]!, index);
 }
 
 function checkIntent(input: ReplayInput, value: unknown, index: number): OrderIntent {
@@ -298,6 +299,13 @@ const DECISION_TEXT = new Set(['strategy', 'model', 'tag']);
 const DECISION_NUMBERS = new Set(['weight', 'sizeMultiplier', 'leverage', 'score']);
 const CLOSE: OrderIntent = Object.freeze({ type: 'close' });
 
+/** `Object.keys(o).length` without building the array. */
+function ownKeyCount(o: object): number {
+  let count = 0;
+  for (const key in o) if (Object.hasOwn(o, key)) count++;
+  return count;
+}
+
 const optionalIn = (value: unknown, low: number, high: number, lowInclusive: boolean): boolean =>
   value === undefined || (typeof value === 'number' && (lowInclusive ? value >= low : value > low) && value <= high);
 
@@ -309,7 +317,7 @@ const optionalIn = (value: unknown, low: number, high: number, lowInclusive: boo
 export function plainIntent(value: unknown): OrderIntent | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const o = value as Record<string, unknown>;
-  if (o.type === 'close') return Object.keys(o).length === 1 ? CLOSE : undefined;
+  if (o.type === 'close') return ownKeyCount(o) === 1 ? CLOSE : undefined;
   if (o.type !== 'open' || (o.side !== 'long' && o.side !== 'short')) return undefined;
   for (const key in o) if (!OPEN_KEYS.has(key)) return undefined;
   const hasFraction = o.fraction !== undefined;
