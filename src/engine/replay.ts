@@ -55,8 +55,9 @@ export interface ReplayInput {
 export interface ReplayResult {
   readonly startIndex: number;
   readonly endIndex: number;
-  /** Per bar of the period, at its close. */
+  /** Open time of each bar of the period: a view of the candles' `openTime` column, not a copy. */
   readonly time: Float64Array;
+  /** Per bar of the period, at its close. */
   readonly equity: Float64Array;
   readonly cash: Float64Array;
   readonly positionValue: Float64Array;
@@ -126,7 +127,7 @@ export function runReplay(input: ReplayInput): ReplayResult {
   const tradeTime = market.trades?.columns.time;
 
   const bars = endIndex - startIndex;
-  const time = openTime.slice(startIndex, endIndex);
+  const time = openTime.subarray(startIndex, endIndex);
   const equity = new Float64Array(bars);
   const cash = new Float64Array(bars);
   const positionValue = new Float64Array(bars);
