@@ -18,6 +18,7 @@
  * fill at the last close with the fee and no slippage.
  */
 import type { EngineConfig } from '../config/run-config.js';
+import type { CandleTable } from '../data/columns.js';
 import type { OpenIntent, OrderIntent, PositionView, TradeDecision } from '../policies/policy.js';
 import type { ClosedTrade, EventBus, ExitReason, RejectReason } from './events.js';
 
@@ -33,11 +34,18 @@ interface OpenPosition extends PositionView {
   readonly entryTime: number;
   readonly entryFee: number;
   readonly entryEquity: number;
-  readonly maxBars: number;
   /** Worst price against the position so far. */
   worstPrice: number;
   /** False when nothing can close it inside a bar (no stop, target, time limit or liquidation price). */
   readonly armed: boolean;
+  /**
+   * A bar whose low stays above `exitBelow`, whose high stays below `exitAbove` and that comes
+   * before `timeExitBar` (the bar whose close is the time exit) cannot close the position (−∞, +∞
+   * and +∞ when there is no such level or limit).
+   */
+  readonly exitBelow: number;
+  readonly exitAbove: number;
+  readonly timeExitBar: number;
   unrealizedPnl: number;
 }
 
@@ -59,6 +67,18 @@ export function roundDownToStep(quantity: number, step: number): number {
   return units * step;
 }
 
+/** Of two levels against a position on the `direction` side, the one a move against it meets first (NaN: none). */
+function nearer(direction: 1 | -1, a: number, b: number): number {
+  if (Number.isNaN(a)) return b;
+  if (Number.isNaN(b)) return a;
+  return direction === 1 ? Math.max(a, b) : Math.min(a, b);
+}
+
+/** `level`, or the infinity on its `sign` side when there is none (NaN). */
+function orInfinity(level: number, sign: 1 | -1): number {
+  return Number.isNaN(level) ? sign * Number.POSITIVE_INFINITY : level;
+}
+
 export function liquidationPrice(direction: 1 | -1, entryPrice: number, leverage: number, maintenanceMarginRate: number): number {
   return direction === 1
     ? (entryPrice * (1 - 1 / leverage)) / (1 - maintenanceMarginRate)
@@ -70,7 +90,13 @@ export class Broker {
   private open: OpenPosition | undefined;
   private nextTradeId = 1;
   private nextOrderId = 1;
+  /**
+   * The queue: its first `pendingCount` slots. Emptying it resets the count and keeps the array's
+   * storage (`length = 0` would drop it, and the next order would allocate it again); the slots
+   * past the count are stale and are overwritten by the next orders.
+   */
   private readonly pending: PendingOrder[] = [];
+  private pendingCount = 0;
   readonly closedTrades: ClosedTrade[] = [];
   liquidations = 0;
   rejections = 0;
@@ -81,11 +107,37 @@ export class Broker {
   onTradeClosed: ((trade: ClosedTrade) => void) | undefined;
   feesPaid = 0;
 
+  private readonly openTime: Float64Array;
+  private readonly openPrice: Float64Array;
+  private readonly highPrice: Float64Array;
+  private readonly lowPrice: Float64Array;
+  private readonly closePrice: Float64Array;
+  private readonly volume: Float64Array;
+
+  /**
+   * Methods called on every bar take the bar's index and read its prices here: a number handed to
+   * a call V8 does not inline is boxed on the heap, and the per-bar boxes were most of the loop's
+   * garbage. Prices are passed only where they are not the bar's (a trade's, or the open on a fill).
+   */
   constructor(
     private readonly config: EngineConfig,
     private readonly bus: EventBus,
+    candles: CandleTable,
+    private readonly intervalMs: number,
   ) {
     this.cash = config.cash;
+    const c = candles.columns;
+    this.openTime = c.openTime;
+    this.openPrice = c.open;
+    this.highPrice = c.high;
+    this.lowPrice = c.low;
+    this.closePrice = c.close;
+    this.volume = c.volume;
+  }
+
+  /** The bar's last millisecond, as Binance's close_time: events at the close stay inside the bar's day. */
+  closeTime(bar: number): number {
+    return this.openTime[bar]! + this.intervalMs - 1;
   }
 
   get position(): OpenPosition | undefined {
@@ -93,7 +145,7 @@ export class Broker {
   }
 
   get hasPendingOrders(): boolean {
-    return this.pending.length > 0;
+    return this.pendingCount > 0;
   }
 
   /** Margin plus unrealized PnL at `price` (0 when flat). */
@@ -106,46 +158,49 @@ export class Broker {
     return this.cash + this.positionValue(price);
   }
 
-  /** Queues an intent decided at a close; queued intents fill at the next bar's open, in submission order. */
-  submit(intent: OrderIntent, bar: number, ts: number): void {
+  /** Queues an intent decided at the close of `bar`; queued intents fill at the next bar's open, in submission order. */
+  submit(intent: OrderIntent, bar: number): void {
     const order = { id: this.nextOrderId++, intent, submittedBar: bar };
-    this.pending.push(order);
+    this.pending[this.pendingCount++] = order;
     this.ordersSubmitted++;
-    if (this.bus.active) this.bus.publish({ type: 'ORDER_SUBMITTED', ts, bar, orderId: order.id, intent });
+    if (this.bus.active) this.bus.publish({ type: 'ORDER_SUBMITTED', ts: this.closeTime(bar), bar, orderId: order.id, intent });
   }
 
-  /** Fills the queued orders at `price` (the bar's open or its first trade). */
-  fillPending(price: number, barVolume: number, bar: number, ts: number): void {
+  /** Fills the queued orders at `price` (the bar's open or its first trade), at `ts`. */
+  fillPending(price: number, bar: number, ts: number): void {
     // Orders are only submitted at a close, never while filling: the queue can be emptied in place.
     const orders = this.pending;
-    for (let n = 0; n < orders.length; n++) {
+    for (let n = 0; n < this.pendingCount; n++) {
       const order = orders[n]!;
       const intent = order.intent;
       if (intent.type === 'close') {
         if (this.open === undefined) this.reject(order, 'no_position', 'no open position to close', bar, ts);
-        else this.closeAt(this.slipped(price, -this.open.direction as 1 | -1, this.open.qty, barVolume), 'signal', bar, ts, order.id);
+        else this.closeAt(this.slipped(price, -this.open.direction as 1 | -1, this.open.qty, bar), 'signal', bar, ts, order.id);
       } else {
-        this.openPosition(order, intent, price, barVolume, bar, ts);
+        this.openPosition(order, intent, price, bar, ts);
       }
     }
-    orders.length = 0;
+    this.pendingCount = 0;
   }
 
-  /** Orders still queued when the data ends never fill. */
-  dropPending(bar: number, ts: number): void {
-    for (const order of this.pending) this.reject(order, 'end_of_data', 'the data ended before the order could fill', bar, ts);
-    this.pending.length = 0;
+  /** Orders still queued at the close of the last bar never fill. */
+  dropPending(bar: number): void {
+    for (let n = 0; n < this.pendingCount; n++) this.reject(this.pending[n]!, 'end_of_data', 'the data ended before the order could fill', bar, this.closeTime(bar));
+    this.pendingCount = 0;
   }
 
-  /** Price after slippage for an order of `qty` on the `direction` side (+1 buy, −1 sell). */
-  private slipped(price: number, direction: 1 | -1, qty: number, barVolume: number): number {
+  /** Price after slippage for an order of `qty` on the `direction` side (+1 buy, −1 sell) in `bar`. */
+  private slipped(price: number, direction: 1 | -1, qty: number, bar: number): number {
     const { slippageBps, volumeImpact } = this.config;
     let slip = slippageBps / 10_000;
-    if (volumeImpact > 0) slip += volumeImpact * (barVolume > 0 ? Math.min(1, qty / barVolume) : 1);
+    if (volumeImpact > 0) {
+      const barVolume = this.volume[bar]!;
+      slip += volumeImpact * (barVolume > 0 ? Math.min(1, qty / barVolume) : 1);
+    }
     return price * (1 + direction * slip);
   }
 
-  private openPosition(order: PendingOrder, intent: OpenIntent, reference: number, barVolume: number, bar: number, ts: number): void {
+  private openPosition(order: PendingOrder, intent: OpenIntent, reference: number, bar: number, ts: number): void {
     const cfg = this.config;
     if (this.open !== undefined) {
       this.reject(order, 'position_open', `a ${this.open.side} position is open; close it first`, bar, ts);
@@ -164,17 +219,17 @@ export class Broker {
       return;
     }
     const budget = equity * budgetFraction;
-    let price = this.slipped(reference, direction, 0, barVolume);
+    let price = this.slipped(reference, direction, 0, bar);
     let qty: number;
     if (intent.quantity !== undefined) {
       qty = roundDownToStep(intent.quantity, cfg.qtyStep);
-      price = this.slipped(reference, direction, qty, barVolume);
+      price = this.slipped(reference, direction, qty, bar);
     } else {
       qty = roundDownToStep(budget / unitCost(price, leverage, cfg.feeRate), cfg.qtyStep);
       if (cfg.volumeImpact > 0) {
-        price = this.slipped(reference, direction, qty, barVolume);
+        price = this.slipped(reference, direction, qty, bar);
         qty = roundDownToStep(budget / unitCost(price, leverage, cfg.feeRate), cfg.qtyStep);
-        price = this.slipped(reference, direction, qty, barVolume);
+        price = this.slipped(reference, direction, qty, bar);
       }
     }
     // Float noise in the rounding must never spend more than the budget.
@@ -207,6 +262,9 @@ export class Broker {
     const stopPrice = intent.stopLoss === undefined ? Number.NaN : price * (1 - direction * intent.stopLoss);
     const takeProfitPrice = intent.takeProfit === undefined ? Number.NaN : price * (1 + direction * intent.takeProfit);
     const maxBars = intent.maxBars ?? Number.POSITIVE_INFINITY;
+    // The levels a bar must reach to close the position: the nearer of the stop and the liquidation
+    // price against it, the target in its favour.
+    const adverse = nearer(direction, stopPrice, liquidation > 0 ? liquidation : Number.NaN);
     const position: OpenPosition = {
       id: this.nextTradeId++,
       direction,
@@ -223,8 +281,10 @@ export class Broker {
       stopPrice,
       takeProfitPrice,
       liquidationPrice: liquidation,
-      maxBars,
       armed: liquidation > 0 || !Number.isNaN(stopPrice) || !Number.isNaN(takeProfitPrice) || maxBars !== Number.POSITIVE_INFINITY,
+      exitBelow: direction === 1 ? orInfinity(adverse, -1) : orInfinity(takeProfitPrice, -1),
+      exitAbove: direction === 1 ? orInfinity(takeProfitPrice, 1) : orInfinity(adverse, 1),
+      timeExitBar: bar + maxBars - 1,
       decision: intent.decision as TradeDecision | undefined,
       worstPrice: price,
     };
@@ -251,16 +311,18 @@ export class Broker {
    * liquidation price or the stop exits at the open; a gap through the target takes it at the open.
    * Returns true when the position closed.
    */
-  checkGapAtOpen(open: number, barVolume: number, bar: number, ts: number): boolean {
+  checkGapAtOpen(bar: number): boolean {
     const p = this.open;
     if (p === undefined) return false;
+    const open = this.openPrice[bar]!;
+    const ts = this.openTime[bar]!;
     const d = p.direction;
     if (p.liquidationPrice > 0 && d * (open - p.liquidationPrice) <= 0) {
       this.liquidate(open, bar, ts);
       return true;
     }
     if (d * (open - p.stopPrice) <= 0) {
-      this.closeAt(this.slipped(open, -d as 1 | -1, p.qty, barVolume), 'stop_loss', bar, ts, undefined, open);
+      this.closeAt(this.slipped(open, -d as 1 | -1, p.qty, bar), 'stop_loss', bar, ts, undefined, open);
       return true;
     }
     if (d * (open - p.takeProfitPrice) >= 0) {
@@ -275,18 +337,19 @@ export class Broker {
    * liquidation price when it is nearer), then the target. A bar that touches both the stop and
    * the target counts the stop. Returns true when the position closed.
    */
-  checkBarRange(high: number, low: number, barVolume: number, bar: number, ts: number): boolean {
+  checkBarRange(bar: number): boolean {
     const p = this.open;
     if (p === undefined) return false;
     const d = p.direction;
-    const adverse = d === 1 ? low : high;
-    const favourable = d === 1 ? high : low;
+    const ts = this.openTime[bar]!;
+    const adverse = d === 1 ? this.lowPrice[bar]! : this.highPrice[bar]!;
+    const favourable = d === 1 ? this.highPrice[bar]! : this.lowPrice[bar]!;
     const stop = p.stopPrice;
     const liquidation = p.liquidationPrice > 0 ? p.liquidationPrice : Number.NaN;
     // The level met first on the way against the position: the one nearer to the entry.
     const stopFirst = !Number.isNaN(stop) && (Number.isNaN(liquidation) || d * (stop - liquidation) >= 0);
     if (stopFirst && d * (adverse - stop) <= 0) {
-      this.closeAt(this.slipped(stop, -d as 1 | -1, p.qty, barVolume), 'stop_loss', bar, ts, undefined, stop);
+      this.closeAt(this.slipped(stop, -d as 1 | -1, p.qty, bar), 'stop_loss', bar, ts, undefined, stop);
       return true;
     }
     if (!Number.isNaN(liquidation) && d * (adverse - liquidation) <= 0) {
@@ -306,7 +369,7 @@ export class Broker {
    * passed fills at the trade's price (a gap); later, a target fills at its own price. A stop
    * fills at the price of the trade that crossed it, with slippage. Returns true when closed.
    */
-  checkTick(price: number, first: boolean, barVolume: number, bar: number, ts: number): boolean {
+  checkTick(price: number, first: boolean, bar: number, ts: number): boolean {
     const p = this.open;
     if (p === undefined) return false;
     const d = p.direction;
@@ -316,7 +379,7 @@ export class Broker {
       return true;
     }
     if (d * (price - p.stopPrice) <= 0) {
-      this.closeAt(this.slipped(price, -d as 1 | -1, p.qty, barVolume), 'stop_loss', bar, ts, undefined, price);
+      this.closeAt(this.slipped(price, -d as 1 | -1, p.qty, bar), 'stop_loss', bar, ts, undefined, price);
       return true;
     }
     if (d * (price - p.takeProfitPrice) >= 0) {
@@ -328,16 +391,16 @@ export class Broker {
   }
 
   /** Closes at the bar's close when the position has been held `maxBars` bars. */
-  checkTimeExit(close: number, barVolume: number, bar: number, ts: number): boolean {
+  checkTimeExit(bar: number): boolean {
     const p = this.open;
-    if (p === undefined || bar - p.entryBar + 1 < p.maxBars) return false;
-    this.closeAt(this.slipped(close, -p.direction as 1 | -1, p.qty, barVolume), 'time_exit', bar, ts);
+    if (p === undefined || bar < p.timeExitBar) return false;
+    this.closeAt(this.slipped(this.closePrice[bar]!, -p.direction as 1 | -1, p.qty, bar), 'time_exit', bar, this.closeTime(bar));
     return true;
   }
 
-  /** Closes whatever is open at the last close: fee, no slippage. */
-  closeAtEnd(close: number, bar: number, ts: number): void {
-    if (this.open !== undefined) this.closeAt(close, 'end_of_data', bar, ts);
+  /** Closes whatever is open at the close of the last bar: fee, no slippage. */
+  closeAtEnd(bar: number): void {
+    if (this.open !== undefined) this.closeAt(this.closePrice[bar]!, 'end_of_data', bar, this.closeTime(bar));
   }
 
   /** Marks the open position at `price` and returns the equity. */

@@ -55,8 +55,9 @@ export interface ReplayInput {
 export interface ReplayResult {
   readonly startIndex: number;
   readonly endIndex: number;
-  /** Per bar of the period, at its close. */
+  /** Open time of each bar of the period: a view of the candles' `openTime` column, not a copy. */
   readonly time: Float64Array;
+  /** Per bar of the period, at its close. */
   readonly equity: Float64Array;
   readonly cash: Float64Array;
   readonly positionValue: Float64Array;
@@ -95,7 +96,7 @@ export function runReplay(input: ReplayInput): ReplayResult {
   const modelRng = rng.fork();
   const sources = input.sources ?? new SignalSources(market, config);
   const bus = new EventBus();
-  const broker = new Broker(config.engine, bus);
+  const broker = new Broker(config.engine, bus, candles, market.intervalMs);
   const winRate = new WinRateTracker(config.features.winRateTrades);
   const ctx = new ReplayContext(market, sources, modelRng, policyRng, broker, config, input.policyName, bus, winRate, input.params);
 
@@ -120,15 +121,13 @@ export function runReplay(input: ReplayInput): ReplayResult {
   const h = c.high;
   const l = c.low;
   const cl = c.close;
-  const v = c.volume;
-  const intervalMs = market.intervalMs;
   const tickWalk = config.engine.tickWalk && market.trades !== undefined && market.trades.rows > 0;
   const ranges = tickWalk ? sources.tradeRanges() : undefined;
   const tradePrice = market.trades?.columns.price;
   const tradeTime = market.trades?.columns.time;
 
   const bars = endIndex - startIndex;
-  const time = openTime.slice(startIndex, endIndex);
+  const time = openTime.subarray(startIndex, endIndex);
   const equity = new Float64Array(bars);
   const cash = new Float64Array(bars);
   const positionValue = new Float64Array(bars);
@@ -136,65 +135,67 @@ export function runReplay(input: ReplayInput): ReplayResult {
   let barsInMarket = 0;
   const account = ctx.account;
   account.curve = equity;
-  let peak = config.engine.cash;
+  account.peakEquity = config.engine.cash;
 
+  // Calls made on every bar pass the bar's index, not its prices or times (the broker reads them):
+  // V8 boxes a number handed to a call it does not inline, and a box needed on more than one path
+  // through the loop is made on every bar.
   for (let i = startIndex; i < endIndex; i++) {
     const k = i - startIndex;
-    const open = o[i]!;
     const close = cl[i]!;
-    const volume = v[i]!;
-    const barOpenTime = openTime[i]!;
-    // The bar's last millisecond, as Binance's close_time: events at the close stay inside the bar's day.
-    const barCloseTime = barOpenTime + intervalMs - 1;
-    if (!(open > 0 && close > 0 && h[i]! > 0 && l[i]! > 0)) {
+    if (!(o[i]! > 0 && close > 0 && h[i]! > 0 && l[i]! > 0)) {
       throw new InputError(`${market.name}: ${describeBar(market, i)} has a price that is not a positive number`);
     }
     // (1) and (2): fills and exits inside the bar.
     const held = broker.position;
-    if (held !== undefined && !held.armed && !broker.hasPendingOrders) {
-      // Nothing can close this position inside the bar: only its adverse excursion moves.
+    const first = ranges === undefined ? 0 : ranges.start[i]!;
+    const last = ranges === undefined ? 0 : ranges.end[i]!;
+    if (
+      held !== undefined &&
+      !broker.hasPendingOrders &&
+      (!held.armed || (first === last && l[i]! > held.exitBelow && h[i]! < held.exitAbove && i < held.timeExitBar))
+    ) {
+      // Nothing can close this position inside the bar (no level in its range, no trade to walk):
+      // only its adverse excursion moves.
       const adverse = held.direction === 1 ? l[i]! : h[i]!;
       if (held.direction * (adverse - held.worstPrice) < 0) held.worstPrice = adverse;
     } else if (held !== undefined || broker.hasPendingOrders) {
-      const first = ranges === undefined ? 0 : ranges.start[i]!;
-      const last = ranges === undefined ? 0 : ranges.end[i]!;
       if (first < last) {
         for (let t = first; t < last; t++) {
           const price = tradePrice![t]!;
           const ts = tradeTime![t]!;
           if (t === first) {
-            broker.checkTick(price, true, volume, i, ts);
-            if (broker.hasPendingOrders) broker.fillPending(price, volume, i, ts);
+            broker.checkTick(price, true, i, ts);
+            if (broker.hasPendingOrders) broker.fillPending(price, i, ts);
           } else if (broker.position !== undefined) {
-            broker.checkTick(price, false, volume, i, ts);
+            broker.checkTick(price, false, i, ts);
           } else break;
         }
       } else {
-        broker.checkGapAtOpen(open, volume, i, barOpenTime);
-        if (broker.hasPendingOrders) broker.fillPending(open, volume, i, barOpenTime);
-        broker.checkBarRange(h[i]!, l[i]!, volume, i, barOpenTime);
+        broker.checkGapAtOpen(i);
+        if (broker.hasPendingOrders) broker.fillPending(o[i]!, i, openTime[i]!);
+        broker.checkBarRange(i);
       }
-      broker.checkTimeExit(close, volume, i, barCloseTime);
+      broker.checkTimeExit(i);
     }
     // (3) account trackers at the close (market features are read lazily by the context).
     const markedEquity = broker.mark(close);
-    if (markedEquity > peak) peak = markedEquity;
+    if (markedEquity > account.peakEquity) account.peakEquity = markedEquity;
     // (4) the policy acts on what it can see.
     ctx.moveTo(i, k);
     account.equity = markedEquity;
-    account.peakEquity = peak;
     let output: PolicyOutput;
     try {
       output = policy.onBar(ctx);
     } catch (error) {
       throw policyFailure(input, 'onBar', i, error);
     }
-    if (output !== undefined) submitIntents(input, broker, output, i, barCloseTime);
+    if (output !== undefined) submitIntents(input, broker, output, i);
     // (5) mark to market (the policy cannot change the account; only the last bar does); the last bar ends the run.
     let e = markedEquity;
     if (i === endIndex - 1) {
-      broker.dropPending(i, barCloseTime);
-      broker.closeAtEnd(close, i, barCloseTime);
+      broker.dropPending(i);
+      broker.closeAtEnd(i);
       e = broker.mark(close);
     }
     if (!Number.isFinite(e)) throw new Error(`equity is ${e} at ${describeBar(market, i)}`);
@@ -210,7 +211,7 @@ export function runReplay(input: ReplayInput): ReplayResult {
   }
   const finalEquity = equity[bars - 1]!;
   const lastIndex = endIndex - 1;
-  if (bus.active) bus.publish({ type: 'RUN_FINISHED', ts: openTime[lastIndex]! + intervalMs - 1, bar: lastIndex, finalEquity, trades: broker.closedTrades.length });
+  if (bus.active) bus.publish({ type: 'RUN_FINISHED', ts: broker.closeTime(lastIndex), bar: lastIndex, finalEquity, trades: broker.closedTrades.length });
   return {
     startIndex,
     endIndex,
@@ -267,14 +268,15 @@ function intentProblems(value: unknown): string {
 }
 
 /** Checks each intent and queues it; a malformed one stops the run before any of the bar's orders is queued. */
-function submitIntents(input: ReplayInput, broker: Broker, output: PolicyOutput, index: number, ts: number): void {
+function submitIntents(input: ReplayInput, broker: Broker, output: PolicyOutput, index: number): void {
   if (!Array.isArray(output)) {
-    broker.submit(checkIntent(input, output, index), index, ts);
+    broker.submit(checkIntent(input, output, index), index);
     return;
   }
   const list: readonly unknown[] = output;
-  if (list.length === 1) broker.submit(checkIntent(input, list[0], index), index, ts);
-  else if (list.length > 1) for (const intent of list.map((value) => checkIntent(input, value, index))) broker.submit(intent, index, ts);
+  const intents = new Array<OrderIntent>(list.length);
+  for (let n = 0; n < list.length; n++) intents[n] = checkIntent(input, list[n], index);
+  for (let n = 0; n < intents.length; n++) broker.submit(intents[n]!, index);
 }
 
 function checkIntent(input: ReplayInput, value: unknown, index: number): OrderIntent {
@@ -298,6 +300,13 @@ const DECISION_TEXT = new Set(['strategy', 'model', 'tag']);
 const DECISION_NUMBERS = new Set(['weight', 'sizeMultiplier', 'leverage', 'score']);
 const CLOSE: OrderIntent = Object.freeze({ type: 'close' });
 
+/** `Object.keys(o).length` without building the array. */
+function ownKeyCount(o: object): number {
+  let count = 0;
+  for (const key in o) if (Object.hasOwn(o, key)) count++;
+  return count;
+}
+
 const optionalIn = (value: unknown, low: number, high: number, lowInclusive: boolean): boolean =>
   value === undefined || (typeof value === 'number' && (lowInclusive ? value >= low : value > low) && value <= high);
 
@@ -309,7 +318,7 @@ const optionalIn = (value: unknown, low: number, high: number, lowInclusive: boo
 export function plainIntent(value: unknown): OrderIntent | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const o = value as Record<string, unknown>;
-  if (o.type === 'close') return Object.keys(o).length === 1 ? CLOSE : undefined;
+  if (o.type === 'close') return ownKeyCount(o) === 1 ? CLOSE : undefined;
   if (o.type !== 'open' || (o.side !== 'long' && o.side !== 'short')) return undefined;
   for (const key in o) if (!OPEN_KEYS.has(key)) return undefined;
   const hasFraction = o.fraction !== undefined;

@@ -144,6 +144,14 @@ describe('exits inside a bar', () => {
     expect(r.trades[0]!.exitTime).toBe(T0 + 3 * MINUTE - 1);
   });
 
+  it('bars that stay inside the stop and target are skipped; the first to touch a level exits', () => {
+    // stop 95, target 105: bars 2 and 3 stay strictly inside (lows 96, 97); bar 4's low is exactly 95
+    const data = market(candles([flat(100), flat(100), [100, 104, 96, 101], [101, 103, 97, 99], [99, 100, 95, 97], flat(97)]));
+    const r = replay(data, scripted({ 0: bracket }), config({ engine: { feeRate: 0, qtyStep: 1 } }));
+    expect(r.trades[0]).toMatchObject({ exitReason: 'stop_loss', exitPrice: 95, exitBar: 4, bars: 4 });
+    expect(r.trades[0]!.maePct).toBeCloseTo(-5, 10);
+  });
+
   it('the adverse excursion is the worst price seen against the trade', () => {
     const data = market(candles([flat(100), [100, 101, 96, 100], [100, 104, 98, 103], flat(103)]));
     const r = replay(data, scripted({ 0: { type: 'open', side: 'long', quantity: 10 } }), config({ engine: { feeRate: 0 } }));
