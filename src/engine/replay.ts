@@ -60,9 +60,6 @@ export interface ReplayResult {
   /** Per bar of the period, at its close. */
   readonly equity: Float64Array;
   readonly cash: Float64Array;
-  readonly positionValue: Float64Array;
-  /** Signed position size (+ long, − short) held at the close. */
-  readonly positionQty: Float64Array;
   readonly trades: readonly ClosedTrade[];
   readonly startingCash: number;
   readonly finalEquity: number;
@@ -79,6 +76,20 @@ export interface ReplayResult {
   readonly tickWalk: boolean;
 }
 
+
+/**
+ * The signed position size (+ long, − short) held at each bar's close, from the trades: the trade
+ * filled at or before bar i and not closed by its close (an exit inside bar i, or at its close,
+ * leaves the account flat at that close). Derived rather than recorded per bar: the loop keeps less.
+ */
+export function positionQuantities(result: Pick<ReplayResult, 'startIndex' | 'endIndex' | 'trades'>): Float64Array {
+  const out = new Float64Array(result.endIndex - result.startIndex);
+  for (const trade of result.trades) {
+    const sign = trade.side === 'long' ? 1 : -1;
+    for (let i = Math.max(trade.entryBar, result.startIndex); i < trade.exitBar && i < result.endIndex; i++) out[i - result.startIndex] = sign * trade.qty;
+  }
+  return out;
+}
 
 function describeBar(market: MarketData, index: number, startIndex?: number): string {
   const time = formatIsoTime(market.candles.columns.openTime[index]!);
@@ -130,8 +141,6 @@ export function runReplay(input: ReplayInput): ReplayResult {
   const time = openTime.subarray(startIndex, endIndex);
   const equity = new Float64Array(bars);
   const cash = new Float64Array(bars);
-  const positionValue = new Float64Array(bars);
-  const positionQty = new Float64Array(bars);
   let barsInMarket = 0;
   const account = ctx.account;
   account.curve = equity;
@@ -199,15 +208,9 @@ export function runReplay(input: ReplayInput): ReplayResult {
       e = broker.mark(close);
     }
     if (!Number.isFinite(e)) throw new Error(`equity is ${e} at ${describeBar(market, i)}`);
-    const cashNow = broker.cash;
     equity[k] = e;
-    cash[k] = cashNow;
-    positionValue[k] = e - cashNow;
-    const position = broker.position;
-    if (position !== undefined) {
-      positionQty[k] = position.direction * position.qty;
-      barsInMarket++;
-    }
+    cash[k] = broker.cash;
+    if (broker.position !== undefined) barsInMarket++; // (the position held at each close: positionQuantities())
   }
   const finalEquity = equity[bars - 1]!;
   const lastIndex = endIndex - 1;
@@ -218,8 +221,6 @@ export function runReplay(input: ReplayInput): ReplayResult {
     time,
     equity,
     cash,
-    positionValue,
-    positionQty,
     trades: broker.closedTrades,
     startingCash: config.engine.cash,
     finalEquity,

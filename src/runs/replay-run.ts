@@ -8,7 +8,7 @@ import type { RunConfig } from '../config/run-config.js';
 import { InputError } from '../data/errors.js';
 import { formatIsoTime } from '../data/time.js';
 import type { EngineEvent } from '../engine/events.js';
-import { runReplay, type MarketData, type ReplayResult } from '../engine/replay.js';
+import { positionQuantities, runReplay, type MarketData, type ReplayResult } from '../engine/replay.js';
 import type { SignalSources } from '../engine/signal-sources.js';
 import { runMetrics, type RunMetrics } from '../metrics/run-metrics.js';
 import type { Policy, PolicyParamValue } from '../policies/policy.js';
@@ -150,6 +150,6 @@ export function metricsDocument(output: ReplayRunOutput, context: { policy: stri
 export function writeRunFiles(folder: string, output: ReplayRunOutput, metrics: unknown): void {
   const { result } = output;
   writeFileSync(join(folder, 'trades.csv'), renderTradesCsv(result.trades, result.modelSource));
-  writeFileSync(join(folder, 'equity.csv'), renderEquityCsv(result, output.intervalMs));
+  writeFileSync(join(folder, 'equity.csv'), renderEquityCsv({ ...result, positionQty: positionQuantities(result) }, output.intervalMs));
   writeFileSync(join(folder, 'metrics.json'), toJson(metrics));
 }

@@ -87,8 +87,9 @@ export interface EquityRows {
   /** Open times of the bars. */
   readonly time: Float64Array;
   readonly equity: Float64Array;
+  /** Cash at each close; the position's value is equity − cash. */
   readonly cash: Float64Array;
-  readonly positionValue: Float64Array;
+  /** Signed position size held at each close (positionQuantities()). */
   readonly positionQty: Float64Array;
   readonly startingCash: number;
 }
@@ -106,7 +107,7 @@ export function renderEquityCsv(rows: EquityRows, intervalMs: number): string {
   for (let k = 0; k < rows.equity.length; k++) {
     const e = rows.equity[k]!;
     if (e > peak) peak = e;
-    out.push(`${formatIsoTime(rows.time[k]! + intervalMs - 1)},${e},${rows.cash[k]},${rows.positionValue[k]},${rows.positionQty[k]},${(1 - e / peak) * 100}`);
+    out.push(`${formatIsoTime(rows.time[k]! + intervalMs - 1)},${e},${rows.cash[k]},${e - rows.cash[k]!},${rows.positionQty[k]},${(1 - e / peak) * 100}`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -97,7 +97,7 @@ export function expectAccountingInvariants(result: ReplayResult, data: MarketDat
       }
     }
     expect(Math.abs(result.cash[k]! - cash)).toBeLessThanOrEqual(tol(cash));
-    expect(Math.abs(result.positionValue[k]! - value)).toBeLessThanOrEqual(tol(value));
-    expect(Math.abs(result.cash[k]! + result.positionValue[k]! - result.equity[k]!)).toBeLessThanOrEqual(tol(result.equity[k]!));
+    // equity − cash is the open position's value: margin plus unrealised PnL at the close
+    expect(Math.abs(result.equity[k]! - result.cash[k]! - value)).toBeLessThanOrEqual(tol(Math.max(Math.abs(value), Math.abs(result.equity[k]!))));
   }
 }
