@@ -15,6 +15,7 @@ import { resolveConfig } from '../src/config/run-config.js';
 import { RUNTIME_NODE_FLAGS } from '../src/config/runtime.js';
 import { CANDLE_COLUMNS, loadDataset, type CandleTable } from '../src/data/index.js';
 import { runReplay, type MarketData } from '../src/engine/replay.js';
+import { SignalSources } from '../src/engine/signal-sources.js';
 import { BUILTIN_POLICIES } from '../src/policies/builtin.js';
 import type { PolicyEnvironment, PolicyFactory, PolicyParamValue } from '../src/policies/policy.js';
 import smaCross from '../examples/sma-cross.js';
@@ -25,10 +26,16 @@ export const REPLAY_WARMUP_RUNS = 2;
 export const REPLAY_SEED = 1;
 
 export interface ReplayPolicySpec {
-  readonly key: 'buy-and-hold' | 'random' | 'sma-cross';
+  readonly key: 'buy-and-hold' | 'random' | 'sma-cross' | 'rl-v1' | 'rl-v2' | 'rl-v1 prepared' | 'rl-v2 prepared';
   readonly label: string;
   readonly factory: PolicyFactory;
   readonly params: Readonly<Record<string, PolicyParamValue>>;
+  /**
+   * The dataset's market features and strategy signals computed once, before the timed runs, and
+   * shared by them (as the runs of a sweep or an A/B on one dataset share them). Without it every run
+   * computes them itself. Synthetic model scores depend on the seed: every run draws its own.
+   */
+  readonly prepared?: boolean;
 }
 
 function builtin(name: string): PolicyFactory {
@@ -42,6 +49,10 @@ export function replayPolicies(): readonly ReplayPolicySpec[] {
     { key: 'buy-and-hold', label: 'buy-and-hold', factory: builtin('buy-and-hold'), params: {} },
     { key: 'random', label: 'random (default params)', factory: builtin('random'), params: {} },
     { key: 'sma-cross', label: 'sma-cross fast=10 slow=30', factory: smaCross, params: { fast: 10, slow: 30 } },
+    { key: 'rl-v1', label: 'rl-v1 (cold: features, signals, models in the run)', factory: builtin('rl-v1'), params: {} },
+    { key: 'rl-v2', label: 'rl-v2 (cold: features, signals, models in the run)', factory: builtin('rl-v2'), params: {} },
+    { key: 'rl-v1 prepared', label: 'rl-v1 (features and signals shared)', factory: builtin('rl-v1'), params: {}, prepared: true },
+    { key: 'rl-v2 prepared', label: 'rl-v2 (features and signals shared)', factory: builtin('rl-v2'), params: {}, prepared: true },
   ];
 }
 
@@ -186,10 +197,16 @@ export async function runReplayChild(file: string, runs: number): Promise<Replay
   if (!Number.isFinite(bare.value)) throw new Error(`bare loop: checksum ${bare.value} is not finite`);
 
   const config = resolveConfig({});
-  const environment: PolicyEnvironment = { seed: REPLAY_SEED, symbol: dataset.symbol, intervalMs: dataset.interval.ms };
+  const environment: PolicyEnvironment = { seed: REPLAY_SEED, symbol: dataset.symbol, intervalMs: dataset.interval.ms, config };
   const policies: PolicyRunResult[] = [];
   for (const spec of replayPolicies()) {
     let policyName = spec.key as string;
+    let sources: SignalSources | undefined;
+    if (spec.prepared === true) {
+      sources = new SignalSources(market, config);
+      sources.marketFeatures();
+      sources.strategySignals();
+    }
     // A fresh policy for every run (policies keep state); building it is not timed.
     const timed = await timeRuns(
       spec.label,
@@ -199,7 +216,17 @@ export async function runReplayChild(file: string, runs: number): Promise<Replay
         const policy = await spec.factory(spec.params, environment);
         policyName = policy.name ?? spec.key;
         return () => {
-          const result = runReplay({ market, config, policy, policyName, params: spec.params, seed: REPLAY_SEED, startIndex: 0, endIndex: rows });
+          const result = runReplay({
+            market,
+            config,
+            policy,
+            policyName,
+            params: spec.params,
+            seed: REPLAY_SEED,
+            startIndex: 0,
+            endIndex: rows,
+            ...(sources === undefined ? {} : { sources }),
+          });
           return { trades: result.trades.length, finalEquity: result.finalEquity };
         };
       },

@@ -212,9 +212,12 @@ export function replayFigures(fixture: Fixture, child: ReplayChildResult): Repla
   };
 }
 
-/** sma-cross at least 2,000,000 bars/s (median); every policy within 10× the bare loop's median. */
+/** sma-cross at least 2,000,000 bars/s (median); buy-and-hold, random and sma-cross within 10× the bare loop's median. */
 export const REPLAY_SMA_CROSS_BARS_PER_SEC = 2_000_000;
 export const REPLAY_MAX_RATIO = 10;
+const RATIO_POLICIES = new Set(['buy-and-hold', 'random', 'sma-cross']);
+/** RL v2 at least 1,000,000 bars/s (median), cold and with the dataset's features shared. */
+export const REPLAY_RL_V2_BARS_PER_SEC = 1_000_000;
 
 export function replayTargetsOf(replay: ReplayFigures | null): Target[] {
   if (replay === null) return [];
@@ -232,6 +235,19 @@ export function replayTargetsOf(replay: ReplayFigures | null): Target[] {
     });
   }
   for (const p of replay.policies) {
+    if (!p.key.startsWith('rl-v2')) continue;
+    const value = p.barsPerSec.median;
+    targets.push({
+      file: replay.label,
+      name: `replay ${p.key} ≥ ${int(REPLAY_RL_V2_BARS_PER_SEC)} bars/s`,
+      value,
+      unit: 'bars/s',
+      threshold: REPLAY_RL_V2_BARS_PER_SEC,
+      pass: value >= REPLAY_RL_V2_BARS_PER_SEC,
+    });
+  }
+  for (const p of replay.policies) {
+    if (!RATIO_POLICIES.has(p.key)) continue;
     targets.push({
       file: replay.label,
       name: `replay ${p.key} ≤ ${REPLAY_MAX_RATIO}× bare loop`,

@@ -64,18 +64,25 @@ interface Decision {
   readonly score: number;
 }
 
-/** A term's running mean over a run, for metrics.json. */
+/** Each reward term's running mean over a run, for metrics.json (the terms of one agent always have the same names). */
 class TermMeans {
-  private readonly sums = new Map<string, number>();
+  private names: readonly string[] = [];
+  private sums = new Float64Array(0);
   count = 0;
   add(terms: object, reward: number): void {
+    const values = terms as Readonly<Record<string, number>>;
+    if (this.count === 0) {
+      this.names = [...Object.keys(terms), 'reward'];
+      this.sums = new Float64Array(this.names.length);
+    }
     this.count++;
-    for (const [key, value] of Object.entries(terms)) this.sums.set(key, (this.sums.get(key) ?? 0) + (value as number));
-    this.sums.set('reward', (this.sums.get('reward') ?? 0) + reward);
+    const last = this.names.length - 1;
+    for (let k = 0; k < last; k++) this.sums[k]! += values[this.names[k]!]!;
+    this.sums[last]! += reward;
   }
   means(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const [key, sum] of this.sums) out[key] = this.count === 0 ? 0 : sum / this.count;
+    this.names.forEach((name, k) => (out[name] = this.sums[k]! / this.count));
     return out;
   }
 }
@@ -157,6 +164,8 @@ export class RlPolicy implements Policy {
   private readonly modelScores: Float64Array;
   private readonly scores: Float64Array;
   private readonly actionable: Uint8Array;
+  /** Bins of the state being coded (one agent at a time; `encode` reads only the agent's own count). */
+  private readonly binScratch = new Int32Array(8);
   // Run state.
   private pending: Decision | undefined;
   private strongestDirection: -1 | 1 = 1;
@@ -309,8 +318,7 @@ export class RlPolicy implements Policy {
   private computeScores(ctx: PolicyContext): void {
     const { strategyScores, modelScores } = this;
     for (let s = 0; s < this.strategies.length; s++) {
-      const signal = ctx.strategy(this.strategies[s]!);
-      strategyScores[s] = signal.direction * signal.strength;
+      strategyScores[s] = ctx.strategyScore(this.strategies[s]!);
     }
     for (let m = 0; m < this.models.length; m++) modelScores[m] = ctx.model(this.models[m]!);
   }
@@ -349,17 +357,21 @@ export class RlPolicy implements Policy {
     const { meta } = this;
     if (this.sizing === undefined) {
       const bins = this.agents.v1.bins;
-      return meta.space.encode([binOf(ctx.features.volatility, bins.volatility), binOf(confidence, bins.confidence), binOf(ctx.account.winRate, bins.recentWinRate)]);
+      const b = this.binScratch;
+      b[0] = binOf(ctx.features.volatility, bins.volatility);
+      b[1] = binOf(confidence, bins.confidence);
+      b[2] = binOf(ctx.account.winRate, bins.recentWinRate);
+      return meta.space.encode(b);
     }
     const bins = this.agents.v2.metaBins;
-    return meta.space.encode([
-      regime,
-      binOf(ctx.features.volatility, bins.volatility),
-      binOf(ctx.features.marketPressure, bins.marketPressure),
-      binOf(confidence, bins.confidence),
-      binOf(ctx.account.winRate, bins.previousWinRate),
-      binOf(ctx.account.accountHealth, bins.accountHealth),
-    ]);
+    const b = this.binScratch;
+    b[0] = regime;
+    b[1] = binOf(ctx.features.volatility, bins.volatility);
+    b[2] = binOf(ctx.features.marketPressure, bins.marketPressure);
+    b[3] = binOf(confidence, bins.confidence);
+    b[4] = binOf(ctx.account.winRate, bins.previousWinRate);
+    b[5] = binOf(ctx.account.accountHealth, bins.accountHealth);
+    return meta.space.encode(b);
   }
 
   private exposure(ctx: PolicyContext): number {
@@ -379,13 +391,13 @@ export class RlPolicy implements Policy {
 
   private sizingState(ctx: PolicyContext, signalConfidence: number): number {
     const bins = this.agents.v2.sizingBins;
-    return this.sizing!.space.encode([
-      binOf(signalConfidence, bins.signalConfidence),
-      binOf(this.exposure(ctx), bins.portfolioExposure),
-      binOf(this.recentWinRate(), bins.recentWinRate),
-      binOf(ctx.features.volatility, bins.volatility),
-      binOf(ctx.account.equitySlope, bins.equityCurveSlope),
-    ]);
+    const b = this.binScratch;
+    b[0] = binOf(signalConfidence, bins.signalConfidence);
+    b[1] = binOf(this.exposure(ctx), bins.portfolioExposure);
+    b[2] = binOf(this.recentWinRate(), bins.recentWinRate);
+    b[3] = binOf(ctx.features.volatility, bins.volatility);
+    b[4] = binOf(ctx.account.equitySlope, bins.equityCurveSlope);
+    return this.sizing!.space.encode(b);
   }
 
   private decide(ctx: PolicyContext): PolicyOutput {

@@ -212,11 +212,21 @@ export class ReplayContext implements PolicyContext {
     return this.features_;
   }
 
-  strategy(name: string): StrategySignal {
+  private strategyColumn(name: string): StrategySignals {
     this.strategyColumns ??= this.sources.strategySignals();
     const signals = this.strategyColumns[name as StrategyName] as StrategySignals | undefined;
     if (signals === undefined) throw new PolicyError(`unknown strategy "${name}"; the strategies are ${STRATEGY_NAMES.join(', ')}`);
+    return signals;
+  }
+
+  strategy(name: string): StrategySignal {
+    const signals = this.strategyColumn(name);
     return { direction: signals.direction[this.index]! as -1 | 0 | 1, strength: signals.strength[this.index]! };
+  }
+
+  strategyScore(name: string): number {
+    const signals = this.strategyColumn(name);
+    return signals.direction[this.index]! * signals.strength[this.index]!;
   }
 
   model(name: string): number {
@@ -236,15 +246,13 @@ export class ReplayContext implements PolicyContext {
   signal(source: string, direction: -1 | 0 | 1, strength: number, details?: Readonly<Record<string, string | number | boolean>>): void {
     this.signalsGenerated++;
     if (!this.bus.active) return;
-    this.bus.publish({
-      type: 'SIGNAL_GENERATED',
-      ts: this.closeTime,
-      bar: this.index,
-      source,
-      direction,
-      strength,
-      ...(details === undefined ? {} : { details }),
-    });
+    const ts = this.closeTime;
+    const bar = this.index;
+    this.bus.publish(
+      details === undefined
+        ? { type: 'SIGNAL_GENERATED', ts, bar, source, direction, strength }
+        : { type: 'SIGNAL_GENERATED', ts, bar, source, direction, strength, details },
+    );
   }
 
   toString(): string {

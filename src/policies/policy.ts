@@ -127,6 +127,8 @@ export interface PolicyContext {
   readonly features: MarketFeaturesView;
   /** The signal of a built-in strategy at this bar: dual_momentum, mean_reversion, breakout. */
   strategy(name: string): StrategySignal;
+  /** The same signal as one number, direction · strength ∈ [−1, 1] (creates no object: for per-bar loops). */
+  strategyScore(name: string): number;
   /** A model's score in [−1, 1] at this bar (predictions.csv, or synthetic). */
   model(name: string): number;
   readonly modelNames: readonly string[];
