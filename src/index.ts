@@ -61,5 +61,6 @@ export type {
   TradeDecision,
 } from './policies/policy.js';
 export { loadPolicy } from './policies/load-policy.js';
+export { QLearner, RlPolicy, StateSpace, isRlPolicy, readQTableFile, saveQTable, type AgentMode, type QTableFile, type RlVariant } from './agents/index.js';
 export { runMetrics, type RunMetrics } from './metrics/run-metrics.js';
 export { tradeMetrics, type TradeMetrics } from './metrics/trade-metrics.js';

@@ -22,3 +22,4 @@ export {
   type RunConfigInput,
   type SignalConfig,
 } from './run-config.js';
+export { AgentConfigSchema, QLearningConfigSchema, REGIME_IDS, STRATEGY_IDS, type AgentConfig, type QLearningConfig } from './agent-config.js';
