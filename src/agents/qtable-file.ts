@@ -26,7 +26,14 @@ const FeatureSchema = z.union([
 ]);
 
 /** One visited action of a state: [Q-value, visits, updates]. */
-const EntrySchema = z.tuple([z.number().finite(), z.number().int().min(0), z.number().int().min(0)]);
+const EntrySchema = z.tuple(
+  [
+    z.number({ error: 'a Q-value must be a number' }).finite(),
+    z.number({ error: 'visits must be a whole number ≥ 0' }).int().min(0),
+    z.number({ error: 'updates must be a whole number ≥ 0' }).int().min(0),
+  ],
+  { error: 'an entry is [Q-value, visits, updates]' },
+);
 
 export const QTableFileSchema = z.strictObject({
   format: z.literal(QTABLE_FORMAT),
@@ -165,10 +172,25 @@ export function loadQTableInto(file: string, doc: QTableFile, agent: AgentTable)
     for (const [action, [q, visits, updates]] of Object.entries(entries)) {
       const a = Number(action);
       if (!(a < learner.actionCount)) throw new InputError(`Q-table ${file}: state "${key}" names action ${action}, but there are ${learner.actionCount} (${name})`);
+      if (updates > visits) throw new InputError(`Q-table ${file}: state "${key}", action ${action}: ${updates} updates but only ${visits} visits (an action is updated once per trade it opened)`);
       row.q[a] = q;
       row.visits[a] = visits;
       row.updates[a] = updates;
     }
+  }
+  // The header's counts are the sums of the entries'; a table edited by hand must stay consistent.
+  let visits = 0;
+  let updates = 0;
+  for (const row of learner.table.values()) {
+    for (let a = 0; a < learner.actionCount; a++) {
+      visits += row.visits[a]!;
+      updates += row.updates[a]!;
+    }
+  }
+  if (updates !== doc.updates || visits !== doc.decisions) {
+    throw new InputError(
+      `Q-table ${file}: inconsistent counts: the header says ${doc.updates} updates and ${doc.decisions} decisions, its entries add up to ${updates} and ${visits}`,
+    );
   }
   learner.epsilon = doc.epsilon;
   learner.updates = doc.updates;

@@ -36,7 +36,7 @@ import type { ClosedTrade, EngineEvent } from '../engine/events.js';
 import type { OrderIntentInput, Policy, PolicyContext, PolicyOutput } from '../policies/policy.js';
 import { metaActions, regimeMasks, riskMask, sizingActions, type MetaAction, type SizingAction } from './actions.js';
 import { EpisodeTracker, QLearner } from './q-learning.js';
-import { loadQTableInto, readQTableFile, saveQTable, type AgentKind, type AgentTable } from './qtable-file.js';
+import { AGENT_KINDS, loadQTableInto, readQTableFile, saveQTable, type AgentKind, type AgentTable } from './qtable-file.js';
 import {
   effectiveLeverage,
   maxDrawdownPct,
@@ -112,13 +112,15 @@ class Agent implements AgentTable {
   summary() {
     const { learner } = this;
     let pairs = 0;
+    let updatedPairs = 0;
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
     let sum = 0;
     for (const row of learner.table.values()) {
       for (let a = 0; a < learner.actionCount; a++) {
+        if (row.visits[a] !== 0 || row.updates[a] !== 0) pairs++;
         if (row.updates[a] === 0) continue;
-        pairs++;
+        updatedPairs++;
         const q = row.q[a]!;
         sum += q;
         if (q < min) min = q;
@@ -128,13 +130,15 @@ class Agent implements AgentTable {
     return {
       agent: this.kind,
       states: learner.table.size,
+      /** Pairs the table holds (chosen or updated at least once); Q-value figures are over the updated ones. */
       stateActionPairs: pairs,
+      updatedPairs,
       updates: learner.updates,
       updatesThisRun: learner.updates - this.updatesAtStart,
       epsilon: learner.epsilon,
-      qMin: pairs === 0 ? null : min,
-      qMax: pairs === 0 ? null : max,
-      qMean: pairs === 0 ? null : sum / pairs,
+      qMin: updatedPairs === 0 ? null : min,
+      qMax: updatedPairs === 0 ? null : max,
+      qMean: updatedPairs === 0 ? null : sum / updatedPairs,
       episode: this.episode.summary(),
       meanRewardTerms: this.terms.means(),
     };
@@ -518,8 +522,9 @@ export class RlPolicy implements Policy {
       /** Models of every meta choice (orders and passes). */
       metaChoicesByModel: meta(stats.metaChoices, (a) => a.model),
       passed: stats.passed,
-      decisions: stats.decisions,
-      rejectedDecisions: stats.rejected,
+      /** Orders the agents sent (decisions that crossed the entry threshold and found an allowed size). */
+      orders: stats.decisions,
+      rejectedOrders: stats.rejected,
       /** Closed trades that earned rewards (and, in train mode, one update per agent). */
       tradesRewarded: stats.learnedTrades,
       /** Trades closed by the end of the data: no reward, no update. */
@@ -538,11 +543,16 @@ export class RlPolicy implements Policy {
 
   /** Loads each agent's table from DIR/qtables/<agent>.json or DIR/<agent>.json. */
   warmStart(dir: string): string[] {
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`--warm-start ${dir}: no such folder (give a run folder or its qtables/ folder)`);
+    if (!existsSync(dir)) throw new InputError(`--warm-start ${dir}: no such folder (give a run folder or its qtables/ folder)`);
+    if (!statSync(dir).isDirectory()) throw new InputError(`--warm-start ${dir} is a file: give the folder that holds the tables (a run folder or its qtables/)`);
     const base = existsSync(join(dir, 'qtables')) ? join(dir, 'qtables') : dir;
     return this.tables.map((agent) => {
       const file = join(base, `${agent.kind}.json`);
-      if (!existsSync(file)) throw new InputError(`--warm-start ${dir}: no Q-table for ${agent.kind} (expected ${file})`);
+      if (!existsSync(file)) {
+        const others = AGENT_KINDS.filter((kind) => existsSync(join(base, `${kind}.json`)));
+        const found = others.length === 0 ? '' : ` (it holds ${others.map((kind) => `${kind}.json`).join(', ')}: tables of another policy)`;
+        throw new InputError(`--warm-start ${dir}: no Q-table for ${agent.kind}, expected ${file}${found}`);
+      }
       loadQTableInto(file, readQTableFile(file, agent.kind), agent);
       return file;
     });

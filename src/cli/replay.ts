@@ -4,14 +4,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { mergeConfigInput, readConfigFile, resolveConfig, type RunConfig } from '../config/index.js';
-import { InputError, displayPath, formatIsoTime, loadDataset, loadFileSet, parseIsoTime, type Dataset } from '../data/index.js';
+import { InputError, displayPath, formatDuration, formatIsoTime, loadDataset, loadFileSet, parseIsoTime, type Dataset } from '../data/index.js';
 import type { MarketData } from '../engine/replay.js';
 import { SignalSources } from '../engine/signal-sources.js';
 import { isRlPolicy, type AgentMode, type RlPolicy } from '../agents/rl-policy.js';
 import { loadPolicy } from '../policies/load-policy.js';
 import { parseParams } from '../policies/params.js';
 import { createRunFolder, runId } from '../runs/run-folder.js';
-import { executeReplay, metricsDocument, selectPeriod, writeRunFiles, type ReplayRunOutput } from '../runs/replay-run.js';
+import { executeReplay, metricsDocument, periodGaps, selectPeriod, writeRunFiles, type ReplayRunOutput } from '../runs/replay-run.js';
 import { toJson } from '../runs/run-files.js';
 import { splitPeriod, type TrainEvalSplit } from '../runs/train-split.js';
 import { dataLoadOptions, withDataOptions, type DataArgs } from './data-options.js';
@@ -77,7 +77,7 @@ export function datasetFingerprint(dataset: Dataset): string {
   return `sha256:${hash.digest('hex')}`;
 }
 
-const fixed = (value: number, digits: number): string => (Number.isFinite(value) ? value.toFixed(digits) : String(value));
+const fixed = (value: number, digits: number): string => (Number.isFinite(value) ? value.toFixed(digits) : Number.isNaN(value) ? 'n/a' : String(value));
 
 function ordersText(r: ReplayRunOutput['result']): string {
   const reasons = Object.entries(r.rejectedByReason)
@@ -101,20 +101,20 @@ const share = (count: number | undefined, total: number): string => (total === 0
 function rlLines(rl: NonNullable<SummaryInfo['rl']>): [string, string][] {
   const byModel = Object.entries(rl.choices.byModel)
     .sort((x, y) => y[1] - x[1])
-    .map(([model, count]) => `${model} ${share(count, rl.decisions)}`)
+    .map(([model, count]) => `${model} ${share(count, rl.orders)}`)
     .join(', ');
   const lines: [string, string][] = [
     ['agent mode', rl.mode === 'train' ? 'train (ε-greedy, learning)' : 'eval (greedy, tables frozen)'],
     [
       'decisions',
-      `${rl.signals.toLocaleString('en-US')} signals → ${rl.decisions.toLocaleString('en-US')} orders (${rl.passed.toLocaleString('en-US')} passed: chosen action below the entry threshold)`,
+      `${rl.signals.toLocaleString('en-US')} signals → ${rl.orders.toLocaleString('en-US')} orders (${rl.passed.toLocaleString('en-US')} passed: chosen action below the entry threshold)`,
     ],
     ['models chosen', byModel === '' ? '–' : byModel],
   ];
   for (const agent of rl.agents) {
     lines.push([
       agent.agent,
-      `${agent.states.toLocaleString('en-US')} states, ${agent.stateActionPairs.toLocaleString('en-US')} pairs, ${agent.updates.toLocaleString('en-US')} updates (+${agent.updatesThisRun.toLocaleString('en-US')}), ε ${agent.epsilon.toFixed(4)}`,
+      `${agent.states.toLocaleString('en-US')} states, ${agent.stateActionPairs.toLocaleString('en-US')} pairs (${agent.updatedPairs.toLocaleString('en-US')} updated), ${agent.updates.toLocaleString('en-US')} updates (+${agent.updatesThisRun.toLocaleString('en-US')}), ε ${agent.epsilon.toFixed(4)}`,
     ]);
   }
   return lines;
@@ -184,7 +184,7 @@ export function replayCommand(yargs: Argv) {
           .option('warm-start', { type: 'string', describe: 'rl-v1/rl-v2: load Q-tables from a run folder (or its qtables/)' })
           .option('param', { type: 'string', array: true, describe: 'policy parameter key=value (repeatable)' })
           .option('config', { type: 'string', describe: 'config file (any subset of `replaylab config defaults`)' })
-          .option('seed', { type: 'number', default: 1, describe: 'seed of the run (random policy, synthetic models)' })
+          .option('seed', { type: 'number', default: 1, describe: 'seed of the run (random policy, synthetic models, RL exploration and tie-breaks)' })
           .option('from', { type: 'string', describe: 'first bar (ISO date/time, inclusive)' })
           .option('to', { type: 'string', describe: 'end of the period (ISO date/time, exclusive)' })
           .option('cash', { type: 'number', describe: 'starting cash (engine.cash)' })
@@ -230,6 +230,7 @@ export function replayCommand(yargs: Argv) {
         predictionsPath,
       };
       const period = selectPeriod(dataset.candles.columns.openTime, from, to);
+      const gaps = periodGaps(dataset.candles.columns.openTime, period, dataset.interval.ms);
       const sources = new SignalSources(market, config);
       sources.loadPredictions();
       if (a.trainFrac !== undefined && a.mode === 'eval') throw new InputError('--train-frac trains on the first part of the period; it cannot be combined with --mode eval');
@@ -250,6 +251,13 @@ export function replayCommand(yargs: Argv) {
           ? (await loadPolicy(a.policy, params, { seed: a.seed, symbol: dataset.symbol, intervalMs: dataset.interval.ms, config })).policy
           : loaded.policy;
       const warmStartFiles = rl !== undefined && a.warmStart !== undefined ? rl.warmStart(a.warmStart) : [];
+      if (gaps.count > 0) {
+        const { largest } = gaps;
+        process.stderr.write(
+          `warning: the period has ${gaps.count.toLocaleString('en-US')} gap(s) in the candles (${gaps.missingBars.toLocaleString('en-US')} bars missing; the largest, ${formatDuration(largest.toMs - largest.fromMs)}, ` +
+            `${formatIsoTime(largest.fromMs)} → ${formatIsoTime(largest.toMs)}): a position held across a gap is valued and exits at its far side (see \`replaylab data inspect\`)\n`,
+        );
+      }
       const startedAt = new Date();
       const folder = createRunFolder({ ...(a.out === undefined ? {} : { out: a.out }), runsDir: a.runsDir, id: runId(startedAt, loaded.name, a.seed) });
       try {
@@ -276,6 +284,12 @@ export function replayCommand(yargs: Argv) {
           mkdirSync(trainingFolder);
           training = replayIn(trainingFolder, split.train);
           trainingDocument = documentOf(training);
+          if (rl !== undefined && rl.summary().agents.every((agent) => agent.updatesThisRun === 0)) {
+            process.stderr.write(
+              `warning: the training part (${(split.train.endIndex - split.train.startIndex).toLocaleString('en-US')} bars) ended without a single update ` +
+                `(the features warm up over the first ${split.embargoBars} bars, and a trade must close): the evaluation runs on untrained tables\n`,
+            );
+          }
           writeRunFiles(trainingFolder, training, trainingDocument);
           if (rl !== undefined) rl.mode = 'eval';
         }
@@ -329,6 +343,7 @@ export function replayCommand(yargs: Argv) {
             fingerprint: datasetFingerprint(dataset),
             files: [...dataset.candleFiles, ...dataset.tradeFiles].map((f) => displayPath(f.parsed.file)),
           },
+          gaps: { count: gaps.count, missingBars: gaps.missingBars, largest: gaps.count === 0 ? null : { from: formatIsoTime(gaps.largest.fromMs), to: formatIsoTime(gaps.largest.toMs), bars: gaps.largest.bars } },
           modelSource: output.result.modelSource ?? null,
           syntheticModels: output.result.modelSource === 'synthetic',
           timings: { loadMs: Math.round(loadMs), replayMs: Math.round(output.replayMs), writeMs: Math.round(performance.now() - writeStarted) },

@@ -66,7 +66,7 @@ export const RlV2ConfigSchema = z.strictObject({
     .strictObject({
       volatility: edges('Edges of volatility (rank, 0…1).', [0.25, 0.5, 0.75]),
       marketPressure: edges('Edges of marketPressure (−1…1).', [-0.2, 0.2]),
-      confidence: edges('Edges of confidence: the strongest strategy signal’s strength (0…1).', [0.33, 0.66]),
+      confidence: edges('Edges of confidence: the strongest |combined score| among the allowed meta actions, capped at 1 (≥ entryThreshold whenever the agent decides).', [0.33, 0.66]),
       previousWinRate: edges('Edges of previousWinRate: win rate of the last features.winRateTrades trades (0…1).', [0.4, 0.6]),
       accountHealth: edges('Edges of accountHealth (0…1).', [0.5, 0.8]),
     })
@@ -132,7 +132,7 @@ export const RlV1ConfigSchema = z.strictObject({
   bins: z
     .strictObject({
       volatility: edges('Edges of volatility (rank, 0…1).', [0.25, 0.5, 0.75]),
-      confidence: edges('Edges of signal confidence: the strategy signal’s strength (0…1).', [0.33, 0.66]),
+      confidence: edges('Edges of confidence: the strongest |combined score| among the 20 actions, capped at 1.', [0.33, 0.66]),
       recentWinRate: edges('Edges of the win rate of the last features.winRateTrades trades (0…1).', [0.4, 0.6]),
     })
     .prefault({})
@@ -147,7 +147,7 @@ export const AgentConfigSchema = z
       .gt(0)
       .max(1)
       .default(0.1)
-      .describe('Margin of a trade = equity · baseRiskFraction · size multiplier; notional = margin · leverage.'),
+      .describe('Share of equity a trade commits at multiplier 1: margin plus entry fee = equity · baseRiskFraction · size multiplier; notional ≈ margin · leverage.'),
     exits: exits.prefault({}).describe('Exits of every RL trade (positions are opened when flat, one at a time).'),
     v2: RlV2ConfigSchema.prefault({}).describe('RL v2: meta-strategy agent (strategy × model × weight) and position-sizing agent (size × leverage).'),
     v1: RlV1ConfigSchema.prefault({}).describe('RL v1 baseline: model × weight on one strategy, static sizing.'),

@@ -46,6 +46,22 @@ export function selectPeriod(openTime: Float64Array, from: number | undefined, t
   return { startIndex, endIndex };
 }
 
+/** Missing bars inside the period: how many gaps, and the largest (a position held across one jumps to its far side). */
+export function periodGaps(openTime: Float64Array, period: Period, intervalMs: number) {
+  let count = 0;
+  let missingBars = 0;
+  let largest = { fromMs: 0, toMs: 0, bars: 0 };
+  for (let i = period.startIndex + 1; i < period.endIndex; i++) {
+    const step = openTime[i]! - openTime[i - 1]!;
+    if (step <= intervalMs) continue;
+    const bars = Math.round(step / intervalMs) - 1;
+    count++;
+    missingBars += bars;
+    if (bars > largest.bars) largest = { fromMs: openTime[i - 1]! + intervalMs, toMs: openTime[i]!, bars };
+  }
+  return { count, missingBars, largest };
+}
+
 export interface ReplayRunInput {
   readonly market: MarketData;
   readonly config: RunConfig;

@@ -88,3 +88,19 @@ describe('Q-table files', () => {
     expect(() => loadQTableInto(badKey, readQTableFile(badKey, 'rl-v2-meta'), fresh())).toThrow(/bin 7 of volatility is not one of 0…2/);
   });
 });
+
+describe('Q-table counts', () => {
+  it('refuses a hand-edited table whose counts do not add up', () => {
+    const dir = folder();
+    const text = renderQTable(trainedTable());
+    const header = join(dir, 'header.json');
+    writeFileSync(header, text.replace('"updates": 40', '"updates": 41'));
+    expect(() => loadQTableInto(header, readQTableFile(header, 'rl-v2-meta'), fresh())).toThrow(/inconsistent counts: the header says 41 updates and 40 decisions, its entries add up to 40 and 40/);
+    const entry = join(dir, 'entry.json');
+    writeFileSync(entry, text.replace(/":\[(-?[\d.e-]+),(\d+),(\d+)\]/, (_m, q: string, v: string) => `":[${q},${v},${Number(v) + 5}]`));
+    expect(() => loadQTableInto(entry, readQTableFile(entry, 'rl-v2-meta'), fresh())).toThrow(/updates but only \d+ visits/);
+    const word = join(dir, 'word.json');
+    writeFileSync(word, text.replace(/":\[(-?[\d.e-]+),(\d+),/, '":["high",$2,'));
+    expect(() => readQTableFile(word, 'rl-v2-meta')).toThrow(/a Q-value must be a number/);
+  });
+});

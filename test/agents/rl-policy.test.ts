@@ -69,9 +69,9 @@ describe('known answer: one skilled model among unskilled ones', () => {
         const untrained = new RlPolicy(variant, config);
         untrained.mode = 'eval';
         const baseline = run(untrained, market, config, seed, split.evaluation, sources);
-        const share = (summary.choices.byModel.xgb ?? 0) / summary.decisions;
-        const untrainedShare = (untrained.summary().choices.byModel.xgb ?? 0) / untrained.summary().decisions;
-        expect(summary.decisions).toBeGreaterThan(300);
+        const share = (summary.choices.byModel.xgb ?? 0) / summary.orders;
+        const untrainedShare = (untrained.summary().choices.byModel.xgb ?? 0) / untrained.summary().orders;
+        expect(summary.orders).toBeGreaterThan(300);
         expect(share).toBeGreaterThan(0.6);
         expect(untrainedShare).toBeLessThan(0.4); // empty tables: every choice is a tie broken at random
         expect(evaluated.metrics.returnPct).toBeGreaterThan(baseline.metrics.returnPct);
@@ -178,4 +178,19 @@ describe('rewards and determinism on a real replay', () => {
       expect(once(5).tables).not.toEqual(a.tables);
     });
   }
+});
+
+describe('warm start folders', () => {
+  it('says when the folder holds another policy’s tables, or when a file is given for the folder', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const config = resolveConfig({});
+    const v1 = new RlPolicy('rl-v1', config);
+    const dir = mkdtempSync(join(tmpdir(), 'replaylab-warm-'));
+    const [file] = v1.saveTables(dir);
+    expect(() => new RlPolicy('rl-v2', config).warmStart(dir)).toThrow(/no Q-table for rl-v2-meta, expected .*rl-v2-meta\.json \(it holds rl-v1\.json: tables of another policy\)/);
+    expect(() => new RlPolicy('rl-v1', config).warmStart(file!)).toThrow(/is a file: give the folder that holds the tables/);
+    expect(new RlPolicy('rl-v1', config).warmStart(dir)).toEqual([file]);
+  });
 });

@@ -38,8 +38,8 @@ interface RlSummary {
   mode: 'train' | 'eval';
   signals: number;
   passed: number;
-  decisions: number;
-  rejectedDecisions: number;
+  orders: number;
+  rejectedOrders: number;
   tradesRewarded: number;
   tradesNotRewarded: number;
   choices: Record<string, Record<string, number>>;
@@ -193,10 +193,10 @@ describe('a training run (rl-v2, rl-v1) is deterministic and its files agree', (
     expect(m.policy).toBe('rl-v2');
     expect(m.bars).toBe(BARS);
     expect(rl.mode).toBe('train');
-    expect(rl.decisions).toBeGreaterThan(20);
-    expect(rl.signals).toBe(rl.decisions + rl.passed);
-    expect(rl.rejectedDecisions).toBe(0);
-    expect(m.trades).toBe(rl.decisions);
+    expect(rl.orders).toBeGreaterThan(20);
+    expect(rl.signals).toBe(rl.orders + rl.passed);
+    expect(rl.rejectedOrders).toBe(0);
+    expect(m.trades).toBe(rl.orders);
     // Every trade is learned from except one closed by the end of the data (or one closing on the last bar).
     expect(rl.tradesRewarded + rl.tradesNotRewarded).toBeLessThanOrEqual(m.trades);
     expect(rl.tradesRewarded + rl.tradesNotRewarded).toBeGreaterThanOrEqual(m.trades - 1);
@@ -234,7 +234,7 @@ describe('a training run (rl-v2, rl-v1) is deterministic and its files agree', (
     }
     // Meta: one choice per signal; sizing: one per order.
     expect(tableOf('v2-s1', 'rl-v2-meta').decisions).toBe(rl.signals);
-    expect(tableOf('v2-s1', 'rl-v2-sizing').decisions).toBe(rl.decisions);
+    expect(tableOf('v2-s1', 'rl-v2-sizing').decisions).toBe(rl.orders);
     expect(tableOf('v2-s1', 'rl-v2-meta').actions).toHaveLength(60);
     expect(tableOf('v2-s1', 'rl-v2-sizing').actions).toHaveLength(40);
     expect(tableOf('v2-s1', 'rl-v2-meta').state.map((f) => f.name)).toEqual(['regime', 'volatility', 'marketPressure', 'confidence', 'previousWinRate', 'accountHealth']);
@@ -245,8 +245,8 @@ describe('a training run (rl-v2, rl-v1) is deterministic and its files agree', (
     const m = metricsOf('v1-s1');
     const { rl } = m;
     expect(rl.policy).toBe('rl-v1');
-    expect(rl.decisions).toBeGreaterThan(20);
-    expect(m.trades).toBe(rl.decisions - rl.rejectedDecisions);
+    expect(rl.orders).toBeGreaterThan(20);
+    expect(m.trades).toBe(rl.orders - rl.rejectedOrders);
     expect(countColumn('v1-s1', 'strategy')).toEqual({ dual_momentum: m.trades });
     expect(countColumn('v1-s1', 'size_multiplier')).toEqual({ '1': m.trades });
     expect(countColumn('v1-s1', 'decision_leverage')).toEqual({ '5': m.trades });
@@ -315,7 +315,7 @@ describe('--warm-start', () => {
     ] as const) {
       const { rl } = metricsOf(run);
       expect(rl.mode).toBe('eval');
-      expect(rl.decisions).toBeGreaterThan(0);
+      expect(rl.orders).toBeGreaterThan(0);
       const trained = metricsOf(from).rl.agents;
       rl.agents.forEach((a, n) => {
         expect(a.updatesThisRun).toBe(0);
@@ -383,7 +383,7 @@ describe('--train-frac', () => {
       expect(tableOf('split', agent).epsilon).toBe(learned.epsilon);
     }
     // Each part counts its own decisions (the evaluation does not carry the training's counts).
-    for (const part of [training, m]) expect(part.rl.decisions - part.rl.rejectedDecisions).toBe(part.trades);
+    for (const part of [training, m]) expect(part.rl.orders - part.rl.rejectedOrders).toBe(part.trades);
     expect(training.rl.agents[0]!.updatesThisRun).toBe(training.rl.tradesRewarded);
     expect(m.training).toEqual(training);
     expect(training.split).toBeUndefined();

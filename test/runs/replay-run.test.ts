@@ -9,7 +9,7 @@ import { loadDataset } from '../../src/data/dataset.js';
 import type { MarketData } from '../../src/engine/replay.js';
 import { BUILTIN_POLICIES } from '../../src/policies/builtin.js';
 import type { Policy, PolicyParamValue } from '../../src/policies/policy.js';
-import { executeReplay, selectPeriod } from '../../src/runs/replay-run.js';
+import { executeReplay, periodGaps, selectPeriod } from '../../src/runs/replay-run.js';
 import { REPO_ROOT } from '../cli/helpers.js';
 import { expectAccountingInvariants } from '../engine/helpers.js';
 
@@ -66,5 +66,16 @@ describe('selectPeriod', () => {
   it('refuses an empty period and says what the data covers', () => {
     expect(() => selectPeriod(times, 50, undefined)).toThrow(/no bars in the period .* the data covers 1970-01-01T00:00:00Z → 1970-01-01T00:00:00.040Z/);
     expect(() => selectPeriod(times, 30, 10)).toThrow(/is not before/);
+  });
+});
+
+describe('periodGaps', () => {
+  it('counts the missing bars inside the period and finds the largest gap', () => {
+    const minute = 60_000;
+    const t = (k: number) => k * minute;
+    const openTime = Float64Array.from([0, 1, 2, 5, 6, 7, 20, 21].map(t));
+    expect(periodGaps(openTime, { startIndex: 0, endIndex: 8 }, minute)).toEqual({ count: 2, missingBars: 2 + 12, largest: { fromMs: t(8), toMs: t(20), bars: 12 } });
+    expect(periodGaps(openTime, { startIndex: 0, endIndex: 3 }, minute)).toEqual({ count: 0, missingBars: 0, largest: { fromMs: 0, toMs: 0, bars: 0 } });
+    expect(periodGaps(openTime, { startIndex: 3, endIndex: 8 }, minute).count).toBe(1);
   });
 });
