@@ -1,0 +1,15 @@
+export {
+  bootstrapInterval,
+  flatten,
+  iqm,
+  mean,
+  median,
+  pairedDifferences,
+  probabilityOfImprovement,
+  quantileSorted,
+  resampleWithinTasks,
+  verdictOf,
+  type Interval,
+  type ScoreMatrix,
+  type Verdict,
+} from './ab-statistics.js';
