@@ -1,0 +1,86 @@
+/**
+ * One RunSpec, start to finish, in this thread: resolve the config, build the policy, replay
+ * (training first when the spec has a training period), and return plain data: the metrics
+ * document, the daily equity curve, the agents' summary and Q-tables. The runner's workers call it;
+ * so can tests, without threads.
+ */
+import { isRlPolicy } from '../agents/rl-policy.js';
+import { renderQTable } from '../agents/qtable-file.js';
+import { resolveConfig, type RunConfig } from '../config/run-config.js';
+import type { MarketData } from '../engine/replay.js';
+import { SignalSources } from '../engine/signal-sources.js';
+import { dailyEquity } from '../metrics/run-metrics.js';
+import { loadPolicy } from '../policies/load-policy.js';
+import { executeReplay, metricsDocument, type ReplayRunOutput } from '../runs/replay-run.js';
+import { RunSpecSchema, type RunSpec, type RunSpecInput } from './run-spec.js';
+
+export interface RunOutcomeOk {
+  readonly id: string;
+  readonly status: 'ok';
+  readonly metrics: ReturnType<typeof metricsDocument> & { rl?: unknown };
+  readonly training: (ReturnType<typeof metricsDocument> & { rl?: unknown }) | null;
+  /** Equity at each UTC day's last close of the measured period, the starting cash first. */
+  readonly dailyEquity: number[];
+  readonly qtables: Readonly<Record<string, string>>;
+  readonly replayMs: number;
+}
+
+export interface RunOutcomeFailed {
+  readonly id: string;
+  readonly status: 'failed';
+  readonly error: string;
+}
+
+export type RunOutcome = RunOutcomeOk | RunOutcomeFailed;
+
+/** Market features and signals per dataset and config, kept for the next run on the same data. */
+const sourcesCache = new Map<string, SignalSources>();
+
+function sourcesFor(key: string, market: MarketData, config: RunConfig): SignalSources {
+  const cacheKey = `${key}\u0000${JSON.stringify([config.features, config.signals, config.models])}`;
+  let sources = sourcesCache.get(cacheKey);
+  if (sources === undefined || sources.market.candles.buffer !== market.candles.buffer) {
+    sources = new SignalSources(market, config);
+    sourcesCache.set(cacheKey, sources);
+  }
+  return sources;
+}
+
+export async function executeSpec(input: RunSpecInput, market: MarketData): Promise<RunOutcomeOk> {
+  const spec: RunSpec = RunSpecSchema.parse(input);
+  const config = resolveConfig(spec.config, `run ${spec.id}: config`);
+  const sources = sourcesFor(spec.dataset, market, config);
+  const environment = { seed: spec.seed, symbol: market.symbol, intervalMs: market.intervalMs, config };
+  const loaded = await loadPolicy(spec.policy.name, spec.policy.params, environment);
+  const rl = isRlPolicy(loaded.policy) ? loaded.policy : undefined;
+  if (rl !== undefined) {
+    rl.mode = spec.train === undefined ? spec.mode : 'train';
+    if (spec.warmStart !== undefined) rl.warmStart(spec.warmStart);
+  }
+  const replay = (policy: typeof loaded.policy, period: { startIndex: number; endIndex: number }) =>
+    executeReplay({ market, config, policy, policyName: loaded.name, params: spec.policy.params, seed: spec.seed, period, sources });
+  const documentOf = (output: ReplayRunOutput) => ({
+    ...metricsDocument(output, { policy: loaded.name, seed: spec.seed, syntheticData: false }),
+    ...(rl === undefined ? {} : { rl: rl.summary() }),
+  });
+
+  let training: ReturnType<typeof documentOf> | null = null;
+  let policy = loaded.policy;
+  if (spec.train !== undefined) {
+    training = documentOf(replay(policy, spec.train));
+    if (rl !== undefined) rl.mode = 'eval';
+    else policy = (await loadPolicy(spec.policy.name, spec.policy.params, environment)).policy; // nothing learned to carry over
+  }
+  const output = replay(policy, spec.period);
+  const qtables: Record<string, string> = {};
+  if (rl !== undefined) for (const table of rl.tables) qtables[table.kind] = renderQTable(table);
+  return {
+    id: spec.id,
+    status: 'ok',
+    metrics: documentOf(output),
+    training,
+    dailyEquity: Array.from(dailyEquity({ time: output.result.time, equity: output.result.equity, intervalMs: market.intervalMs, startingCash: output.result.startingCash })),
+    qtables,
+    replayMs: output.replayMs,
+  };
+}

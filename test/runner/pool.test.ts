@@ -1,0 +1,89 @@
+/**
+ * The runner: specs run in worker threads on shared columns, come back in spec order with the same
+ * results for any number of workers, and a run that throws or kills its worker is recorded as failed
+ * while the others finish.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/config/random.js';
+import type { MarketData } from '../../src/engine/replay.js';
+import { executeSpec, type RunOutcome } from '../../src/runner/execute-spec.js';
+import { runSpecs } from '../../src/runner/pool.js';
+import type { RunSpecInput } from '../../src/runner/run-spec.js';
+import { candles, market as marketOf } from '../engine/helpers.js';
+
+const FIVE_MINUTES = 300_000;
+function walk(bars: number, seed: number): MarketData {
+  const rng = new Rng(seed);
+  const rows: number[][] = [];
+  let price = 100;
+  for (let i = 0; i < bars; i++) {
+    const open = price;
+    const close = open * Math.exp(0.003 * rng.normal());
+    rows.push([open, Math.max(open, close) * 1.001, Math.min(open, close) * 0.999, close, 1_000]);
+    price = close;
+  }
+  return marketOf(candles(rows, FIVE_MINUTES), undefined, FIVE_MINUTES);
+}
+
+const markets = new Map<string, MarketData>([
+  ['a', walk(4_000, 1)],
+  ['b', walk(3_000, 2)],
+]);
+const whole = (key: string) => ({ startIndex: 0, endIndex: markets.get(key)!.candles.rows });
+
+const specs: RunSpecInput[] = [
+  ...[1, 2, 3].map((seed) => ({ id: `random-a-${seed}`, dataset: 'a', policy: { name: 'random', params: { probability: 0.05 } }, seed, period: whole('a') })),
+  { id: 'v2-b', dataset: 'b', policy: { name: 'rl-v2', params: {} }, seed: 4, period: { startIndex: 2_000, endIndex: 3_000 }, train: { startIndex: 0, endIndex: 1_400 } },
+  { id: 'v1-a', dataset: 'a', policy: { name: 'rl-v1', params: {} }, seed: 5, period: whole('a'), config: { agents: { v1: { leverage: 3 } } } },
+];
+
+/** The outcome without its timing. */
+const timeless = (o: RunOutcome) => (o.status === 'ok' ? { ...o, replayMs: 0 } : o);
+
+describe('runSpecs', () => {
+  it('returns the outcomes in spec order, identical with 1 and 2 workers and in this thread', async () => {
+    const one = await runSpecs(specs, markets, { workers: 1 });
+    const two = await runSpecs(specs, markets, { workers: 2 });
+    expect(one.map((o) => o.id)).toEqual(specs.map((s) => s.id));
+    expect(one.every((o) => o.status === 'ok')).toBe(true);
+    expect(two.map(timeless)).toEqual(one.map(timeless));
+    const local = await executeSpec(specs[3]!, markets.get('b')!);
+    expect(timeless(local)).toEqual(timeless(one[3]!));
+    const v2 = one[3]!;
+    if (v2.status !== 'ok') throw new Error('v2 failed');
+    expect(v2.training).not.toBeNull();
+    expect(v2.metrics.bars).toBe(1_000);
+    expect(Object.keys(v2.qtables).sort()).toEqual(['rl-v2-meta', 'rl-v2-sizing']);
+    expect(v2.dailyEquity[0]).toBe(10_000);
+  }, 60_000);
+
+  it('records a run that throws, or whose worker dies, as failed; the others finish', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'replaylab-runner-'));
+    const module = join(dir, 'fragile.mjs');
+    writeFileSync(
+      module,
+      `export default (params, env) => ({
+  onBar(ctx) {
+    if (ctx.bar === 500 && env.seed % 2 === 0) throw new Error('boom at 500');
+    if (ctx.bar === 600 && env.seed === 3) process.exit(7);
+    return ctx.bar === 10 ? { type: 'open', side: 'long', fraction: 0.5 } : undefined;
+  },
+});
+`,
+    );
+    const progress: string[] = [];
+    const outcomes = await runSpecs(
+      [1, 2, 3, 4, 5].map((seed) => ({ id: `s${seed}`, dataset: 'a', policy: { name: module, params: {} }, seed, period: whole('a') })),
+      markets,
+      { workers: 2, onProgress: (done, total, o) => progress.push(`${done}/${total} ${o.id} ${o.status}`) },
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(['ok', 'failed', 'failed', 'failed', 'ok']);
+    expect((outcomes[1] as { error: string }).error).toMatch(/threw in onBar at bar 500 .*boom at 500/);
+    expect((outcomes[2] as { error: string }).error).toMatch(/exit/i);
+    expect(progress).toHaveLength(5);
+    expect(progress.at(-1)).toMatch(/^5\/5 /);
+  }, 60_000);
+});
