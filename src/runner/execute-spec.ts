@@ -33,13 +33,19 @@ export interface RunOutcomeFailed {
 
 export type RunOutcome = RunOutcomeOk | RunOutcomeFailed;
 
-/** Market features and signals per dataset and config, kept for the next run on the same data. */
+/**
+ * Market features and signals per dataset and config, kept for the next run on the same data in this
+ * thread. (Each task brings its own SharedArrayBuffer object over the same memory, so the data is
+ * recognised by its key, size and end points rather than by object identity.)
+ */
 const sourcesCache = new Map<string, SignalSources>();
 
 function sourcesFor(key: string, market: MarketData, config: RunConfig): SignalSources {
-  const cacheKey = `${key}\u0000${JSON.stringify([config.features, config.signals, config.models])}`;
+  const { rows, columns } = market.candles;
+  const data = [key, rows, columns.openTime[0], columns.openTime[rows - 1], columns.close[rows - 1], market.trades?.rows ?? 0, market.predictionsPath ?? ''];
+  const cacheKey = JSON.stringify([data, config.features, config.signals, config.models, config.engine.tickWalk]);
   let sources = sourcesCache.get(cacheKey);
-  if (sources === undefined || sources.market.candles.buffer !== market.candles.buffer) {
+  if (sources === undefined) {
     sources = new SignalSources(market, config);
     sourcesCache.set(cacheKey, sources);
   }
