@@ -11,7 +11,8 @@ import { isRlPolicy, type AgentMode, type RlPolicy } from '../agents/rl-policy.j
 import { loadPolicy } from '../policies/load-policy.js';
 import { parseParams } from '../policies/params.js';
 import { createRunFolder, runId } from '../runs/run-folder.js';
-import { executeReplay, metricsDocument, periodGaps, selectPeriod, writeRunFiles, type ReplayRunOutput } from '../runs/replay-run.js';
+import { phasedReplay } from '../runs/phased-replay.js';
+import { periodGaps, selectPeriod, writeRunFiles, type ReplayRunOutput } from '../runs/replay-run.js';
 import { toJson } from '../runs/run-files.js';
 import { splitPeriod, type TrainEvalSplit } from '../runs/train-split.js';
 import { dataLoadOptions, withDataOptions, type DataArgs } from './data-options.js';
@@ -245,11 +246,6 @@ export function replayCommand(yargs: Argv) {
       if (rl !== undefined && a.mode === 'eval' && a.warmStart === undefined) {
         process.stderr.write('warning: --mode eval without --warm-start: the tables are empty, so every choice is a tie broken at random (the untrained baseline)\n');
       }
-      // Without learning to carry over, the evaluation part gets a policy built afresh (a policy's own state, e.g. buy-and-hold's entry, must not leak across the split).
-      const evaluationPolicy =
-        split !== undefined && rl === undefined
-          ? (await loadPolicy(a.policy, params, { seed: a.seed, symbol: dataset.symbol, intervalMs: dataset.interval.ms, config })).policy
-          : loaded.policy;
       const warmStartFiles = rl !== undefined && a.warmStart !== undefined ? rl.warmStart(a.warmStart) : [];
       if (gaps.count > 0) {
         const { largest } = gaps;
@@ -261,42 +257,33 @@ export function replayCommand(yargs: Argv) {
       const startedAt = new Date();
       const folder = createRunFolder({ ...(a.out === undefined ? {} : { out: a.out }), runsDir: a.runsDir, id: runId(startedAt, loaded.name, a.seed) });
       try {
-        const replayIn = (into: string, part: typeof period, policy = loaded.policy) =>
-          executeReplay({
-            market,
-            config,
-            policy,
-            policyName: loaded.name,
-            params,
-            seed: a.seed,
-            period: part,
-            sources,
-            ...(a.events ? { eventsFile: join(into, 'events.jsonl') } : {}),
-          });
-        const documentOf = (o: ReplayRunOutput) => ({
-          ...metricsDocument(o, { policy: loaded.name, seed: a.seed, syntheticData: dataset.synthetic }),
-          ...(rl === undefined ? {} : { rl: rl.summary() }),
+        if (split !== undefined) mkdirSync(join(folder.temporary, 'training'));
+        const phases = await phasedReplay({
+          market,
+          config,
+          sources,
+          policy: loaded.policy,
+          policyName: loaded.name,
+          rebuild: async () => (await loadPolicy(a.policy, params, { seed: a.seed, symbol: dataset.symbol, intervalMs: dataset.interval.ms, config })).policy,
+          params,
+          seed: a.seed,
+          syntheticData: dataset.synthetic,
+          ...(split === undefined ? {} : { train: split.train }),
+          period: split?.evaluation ?? period,
+          eventsFile: (phase) => (a.events ? join(folder.temporary, phase === 'training' ? 'training' : '', 'events.jsonl') : undefined),
         });
-        let training: ReplayRunOutput | undefined;
-        let trainingDocument: ReturnType<typeof documentOf> | undefined;
-        if (split !== undefined) {
-          const trainingFolder = join(folder.temporary, 'training');
-          mkdirSync(trainingFolder);
-          training = replayIn(trainingFolder, split.train);
-          trainingDocument = documentOf(training);
-          if (rl !== undefined && rl.summary().agents.every((agent) => agent.updatesThisRun === 0)) {
-            process.stderr.write(
-              `warning: the training part (${(split.train.endIndex - split.train.startIndex).toLocaleString('en-US')} bars) ended without a single update ` +
-                `(the features warm up over the first ${split.embargoBars} bars, and a trade must close): the evaluation runs on untrained tables\n`,
-            );
-          }
-          writeRunFiles(trainingFolder, training, trainingDocument);
-          if (rl !== undefined) rl.mode = 'eval';
+        const training = phases.training?.output;
+        const output = phases.evaluation.output;
+        if (split !== undefined && phases.trainedNothing) {
+          process.stderr.write(
+            `warning: the training part (${(split.train.endIndex - split.train.startIndex).toLocaleString('en-US')} bars) ended without a single update ` +
+              `(the features warm up over the first ${split.embargoBars} bars, and a trade must close): the evaluation runs on untrained tables\n`,
+          );
         }
-        const output = replayIn(folder.temporary, split?.evaluation ?? period, evaluationPolicy);
+        if (phases.training !== undefined) writeRunFiles(join(folder.temporary, 'training'), phases.training.output, phases.training.document);
         const writeStarted = performance.now();
         const metrics = {
-          ...documentOf(output),
+          ...phases.evaluation.document,
           ...(split === undefined || training === undefined
             ? {}
             : {
@@ -307,7 +294,7 @@ export function replayCommand(yargs: Argv) {
                   evaluation: { start: formatIsoTime(output.result.time[0]!), bars: split.evaluation.endIndex - split.evaluation.startIndex },
                   note: 'the metrics at the top level are the evaluation part alone; training/ holds the training part',
                 },
-                training: trainingDocument,
+                training: phases.training?.document,
               }),
         };
         writeRunFiles(folder.temporary, output, metrics);

@@ -11,14 +11,14 @@ import type { MarketData } from '../engine/replay.js';
 import { SignalSources } from '../engine/signal-sources.js';
 import { dailyEquity } from '../metrics/run-metrics.js';
 import { loadPolicy } from '../policies/load-policy.js';
-import { executeReplay, metricsDocument, type ReplayRunOutput } from '../runs/replay-run.js';
+import { phasedReplay, type PhaseResult } from '../runs/phased-replay.js';
 import { RunSpecSchema, type RunSpec, type RunSpecInput } from './run-spec.js';
 
 export interface RunOutcomeOk {
   readonly id: string;
   readonly status: 'ok';
-  readonly metrics: ReturnType<typeof metricsDocument> & { rl?: unknown };
-  readonly training: (ReturnType<typeof metricsDocument> & { rl?: unknown }) | null;
+  readonly metrics: PhaseResult['document'];
+  readonly training: PhaseResult['document'] | null;
   /** Equity at each UTC day's last close of the measured period, the starting cash first. */
   readonly dailyEquity: number[];
   readonly qtables: Readonly<Record<string, string>>;
@@ -60,31 +60,30 @@ export async function executeSpec(input: RunSpecInput, market: MarketData): Prom
   const loaded = await loadPolicy(spec.policy.name, spec.policy.params, environment);
   const rl = isRlPolicy(loaded.policy) ? loaded.policy : undefined;
   if (rl !== undefined) {
-    rl.mode = spec.train === undefined ? spec.mode : 'train';
+    rl.mode = spec.mode;
     if (spec.warmStart !== undefined) rl.warmStart(spec.warmStart);
   }
-  const replay = (policy: typeof loaded.policy, period: { startIndex: number; endIndex: number }) =>
-    executeReplay({ market, config, policy, policyName: loaded.name, params: spec.policy.params, seed: spec.seed, period, sources });
-  const documentOf = (output: ReplayRunOutput) => ({
-    ...metricsDocument(output, { policy: loaded.name, seed: spec.seed, syntheticData: false }),
-    ...(rl === undefined ? {} : { rl: rl.summary() }),
+  const { training, evaluation } = await phasedReplay({
+    market,
+    config,
+    sources,
+    policy: loaded.policy,
+    policyName: loaded.name,
+    rebuild: async () => (await loadPolicy(spec.policy.name, spec.policy.params, environment)).policy,
+    params: spec.policy.params,
+    seed: spec.seed,
+    syntheticData: false,
+    ...(spec.train === undefined ? {} : { train: spec.train }),
+    period: spec.period,
   });
-
-  let training: ReturnType<typeof documentOf> | null = null;
-  let policy = loaded.policy;
-  if (spec.train !== undefined) {
-    training = documentOf(replay(policy, spec.train));
-    if (rl !== undefined) rl.mode = 'eval';
-    else policy = (await loadPolicy(spec.policy.name, spec.policy.params, environment)).policy; // nothing learned to carry over
-  }
-  const output = replay(policy, spec.period);
+  const output = evaluation.output;
   const qtables: Record<string, string> = {};
   if (rl !== undefined) for (const table of rl.tables) qtables[table.kind] = renderQTable(table);
   return {
     id: spec.id,
     status: 'ok',
-    metrics: documentOf(output),
-    training,
+    metrics: evaluation.document,
+    training: training?.document ?? null,
     dailyEquity: Array.from(dailyEquity({ time: output.result.time, equity: output.result.equity, intervalMs: market.intervalMs, startingCash: output.result.startingCash })),
     qtables,
     replayMs: output.replayMs,
