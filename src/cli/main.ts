@@ -9,6 +9,7 @@ import { aggregateCommand } from './data-aggregate.js';
 import { generateCommand } from './data-generate.js';
 import { inspectCommand } from './data-inspect.js';
 import { configCommand } from './config.js';
+import { takeInterrupt } from './progress.js';
 import { replayCommand } from './replay.js';
 import { statsCommand } from './stats.js';
 
@@ -92,6 +93,10 @@ for (const [signal, exitCode] of [
   ['SIGTERM', 143],
 ] as const) {
   process.on(signal, () => {
+    if (takeInterrupt()) {
+      process.stderr.write(`\nreplaylab: interrupted: finishing the runs under way is skipped, the finished ones are kept (Ctrl-C again to quit at once)\n`);
+      return;
+    }
     const removed = removeTemporaries();
     process.stderr.write(`\nreplaylab: interrupted${removed.length > 0 ? '; removed the partial output' : ''}\n`);
     process.exit(exitCode);

@@ -1,5 +1,4 @@
 /** `replaylab replay`: one policy over one market, written to `runs/<id>/`. */
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
@@ -9,6 +8,7 @@ import type { MarketData } from '../engine/replay.js';
 import { SignalSources } from '../engine/signal-sources.js';
 import { isRlPolicy, type AgentMode, type RlPolicy } from '../agents/rl-policy.js';
 import { loadPolicy } from '../policies/load-policy.js';
+import { datasetFingerprint } from '../runner/markets.js';
 import { parseParams } from '../policies/params.js';
 import { createRunFolder, runId } from '../runs/run-folder.js';
 import { phasedReplay } from '../runs/phased-replay.js';
@@ -62,20 +62,6 @@ export function configFromArgs(args: Pick<ReplayArgs, 'config' | 'cash' | 'fee' 
   if (args.qtyStep !== undefined) engine.qtyStep = args.qtyStep;
   const merged = mergeConfigInput(fromFile, Object.keys(engine).length > 0 ? { engine } : {});
   return resolveConfig(merged, args.config ?? 'the flags');
-}
-
-/** A digest of the candles (times and OHLCV), so a run names exactly the data it saw. */
-export function datasetFingerprint(dataset: Dataset): string {
-  const hash = createHash('sha256');
-  const c = dataset.candles.columns;
-  for (const column of [c.openTime, c.open, c.high, c.low, c.close, c.volume]) {
-    hash.update(new Uint8Array(column.buffer, column.byteOffset, column.byteLength));
-  }
-  if (dataset.trades !== undefined) {
-    const t = dataset.trades.columns;
-    for (const column of [t.time, t.price, t.qty]) hash.update(new Uint8Array(column.buffer, column.byteOffset, column.byteLength));
-  }
-  return `sha256:${hash.digest('hex')}`;
 }
 
 const fixed = (value: number, digits: number): string => (Number.isFinite(value) ? value.toFixed(digits) : Number.isNaN(value) ? 'n/a' : String(value));
