@@ -1,5 +1,5 @@
 #!/usr/bin/env -S node --max-semi-space-size=8
-/** The `replaylab` command line. Exit codes: 0 done, 2 bad input or usage, 1 a bug. */
+/** The `replaylab` command line. Exit codes: 0 done, 2 bad input or usage, 1 a bug, 3 a batch finished with failed runs, 130 interrupted. */
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -9,7 +9,7 @@ import { aggregateCommand } from './data-aggregate.js';
 import { generateCommand } from './data-generate.js';
 import { inspectCommand } from './data-inspect.js';
 import { configCommand } from './config.js';
-import { takeInterrupt } from './progress.js';
+import { takeExitCode, takeInterrupt } from './progress.js';
 import { replayCommand } from './replay.js';
 import { statsCommand } from './stats.js';
 
@@ -34,7 +34,7 @@ const COMMAND_SUMMARY: readonly (readonly [string, string])[] = [
 function commandEpilogue(): string {
   const width = Math.max(...COMMAND_SUMMARY.map(([name]) => name.length));
   const lines = COMMAND_SUMMARY.map(([name, text]) => `  replaylab ${name.padEnd(width)}  ${text}`);
-  return ['All commands:', ...lines, '', "Run 'replaylab <command> --help' for its options.", 'Exit codes: 0 done, 2 bad input or usage, 1 internal error.'].join('\n');
+  return ['All commands:', ...lines, '', "Run 'replaylab <command> --help' for its options.", 'Exit codes: 0 done, 2 bad input or usage, 1 internal error, 3 some runs of a batch failed (the report lists them), 130 interrupted.'].join('\n');
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -68,7 +68,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .exitProcess(false);
   try {
     await cli.parseAsync();
-    return 0;
+    return takeExitCode();
   } catch (error) {
     if (error instanceof InputError) {
       process.stderr.write(`replaylab: ${error.message}\n`);

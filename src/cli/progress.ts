@@ -73,3 +73,22 @@ export function takeInterrupt(): boolean {
   current();
   return true;
 }
+
+/**
+ * Exit codes of batch commands beyond 0/1/2: 3 when the batch finished but some runs failed (the
+ * report lists them), 130 when it was interrupted (the finished runs are written).
+ */
+export const EXIT_RUNS_FAILED = 3;
+export const EXIT_INTERRUPTED = 130;
+let pendingExitCode = 0;
+
+/** A command that completed but must not exit 0 (runs failed, or interrupted) says so here. */
+export function setExitCode(code: number): void {
+  pendingExitCode = code;
+}
+
+export function takeExitCode(): number {
+  const code = pendingExitCode;
+  pendingExitCode = 0;
+  return code;
+}

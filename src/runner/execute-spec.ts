@@ -73,7 +73,8 @@ export async function executeSpec(input: RunSpecInput, market: MarketData): Prom
     params: spec.policy.params,
     seed: spec.seed,
     syntheticData: false,
-    ...(spec.train === undefined ? {} : { train: spec.train }),
+    // A policy that does not learn has nothing to train: only the measured period is replayed.
+    ...(spec.train === undefined || rl === undefined ? {} : { train: spec.train }),
     period: spec.period,
   });
   const output = evaluation.output;

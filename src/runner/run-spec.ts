@@ -24,7 +24,10 @@ export const RunSpecSchema = z.strictObject({
   seed: z.number().int(),
   /** The bars measured: the whole run, or the evaluation when `train` is given. */
   period: PeriodSchema,
-  /** Train on these bars first (learning policies), then evaluate `period` with the tables frozen. */
+  /**
+   * Learning policies train on these bars first, then evaluate `period` with the tables frozen. A
+   * policy that does not learn ignores it (so both arms of an A/B can share one plan).
+   */
   train: PeriodSchema.optional(),
   mode: z.enum(['train', 'eval']).default('train'),
   /** Folder of Q-tables to start from (learning policies). */
