@@ -8,7 +8,10 @@ import type { DatasetInfo } from '../runner/markets.js';
 
 export type ArmKey = 'a' | 'b';
 
-/** The metrics the A/B reports, in report order. */
+/**
+ * The metrics the A/B reports, in report order. `higherIsBetter` null: neither direction is better
+ * (trades), so its probability is plain P(B > A) and it cannot be the verdict metric.
+ */
 export const AB_METRICS = [
   { key: 'returnPct', label: 'Return', unit: '%', higherIsBetter: true },
   { key: 'sharpe', label: 'Sharpe', unit: '', higherIsBetter: true },
@@ -16,7 +19,7 @@ export const AB_METRICS = [
   { key: 'maxDrawdownPct', label: 'Max drawdown', unit: '%', higherIsBetter: false },
   { key: 'winRatePct', label: 'Win rate', unit: '%', higherIsBetter: true },
   { key: 'profitFactor', label: 'Profit factor', unit: '', higherIsBetter: true },
-  { key: 'trades', label: 'Trades', unit: '', higherIsBetter: true },
+  { key: 'trades', label: 'Trades', unit: '', higherIsBetter: null },
 ] as const;
 export type AbMetricKey = (typeof AB_METRICS)[number]['key'];
 
@@ -41,12 +44,12 @@ export interface MetricComparison {
   readonly key: AbMetricKey;
   readonly label: string;
   readonly unit: string;
-  readonly higherIsBetter: boolean;
+  readonly higherIsBetter: boolean | null;
   readonly a: EstimateSet;
   readonly b: EstimateSet;
   /** Paired differences B − A (same task, same seed). */
   readonly difference: EstimateSet;
-  /** P(B better than A): P(B > A), or P(B < A) for a metric where lower is better. */
+  /** P(B better than A): P(B > A), or P(B < A) for a metric where lower is better (plain P(B > A) when neither is). */
   readonly probabilityBBetter: Interval;
 }
 
@@ -138,7 +141,8 @@ export interface AbReport {
     readonly reading: string;
   };
   readonly metrics: readonly MetricComparison[];
-  readonly psr: Readonly<Record<ArmKey, { readonly median: number; readonly aboveHalf: number; readonly runs: number }>>;
+  /** PSR (P(true Sharpe > 0)) of the runs of each arm: the median, and how many reach 0.95. */
+  readonly psr: Readonly<Record<ArmKey, { readonly runs: number; readonly median: number; readonly atLeast95: number }>>;
   readonly checklist: readonly ChecklistItem[];
   readonly runs: readonly AbRunRecord[];
   readonly counts: { readonly planned: number; readonly ok: number; readonly failed: number; readonly cancelled: number };

@@ -179,3 +179,45 @@ export class EpisodeTracker {
     };
   }
 }
+
+/** How one third of a run's updates went: the mean |ΔQ| per update and the states first seen in it. */
+export interface LearningThird {
+  readonly updates: number;
+  readonly meanAbsChange: number;
+  readonly newStates: number;
+}
+
+/**
+ * A run's updates, in order: how far each moved its Q-value (|α·δ|) and the table's size after it.
+ * Its thirds answer the go-live questions "are the Q-values converging" (the mean |ΔQ| of the last
+ * third below the first's) and "is the table still growing" (states added in the last third).
+ */
+export class LearningTrace {
+  private readonly changes: number[] = [];
+  private readonly sizes: number[] = [];
+  private startSize = 0;
+
+  record(absChange: number, tableSize: number): void {
+    this.changes.push(absChange);
+    this.sizes.push(tableSize);
+  }
+
+  /** Null when the run made fewer than 3 updates. */
+  thirds(): { first: LearningThird; last: LearningThird } | null {
+    const n = this.changes.length;
+    if (n < 3) return null;
+    const cut = Math.floor(n / 3);
+    const third = (from: number, to: number): LearningThird => {
+      let sum = 0;
+      for (let k = from; k < to; k++) sum += this.changes[k]!;
+      const before = from === 0 ? this.startSize : this.sizes[from - 1]!;
+      return { updates: to - from, meanAbsChange: sum / (to - from), newStates: this.sizes[to - 1]! - before };
+    };
+    return { first: third(0, cut), last: third(n - cut, n) };
+  }
+
+  /** The table's size when the run began (so the first third counts the states it added exactly). */
+  begin(tableSize: number): void {
+    this.startSize = tableSize;
+  }
+}

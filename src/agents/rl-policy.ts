@@ -35,7 +35,7 @@ import { InputError } from '../data/errors.js';
 import type { ClosedTrade, EngineEvent } from '../engine/events.js';
 import type { OrderIntentInput, Policy, PolicyContext, PolicyOutput } from '../policies/policy.js';
 import { metaActions, regimeMasks, riskMask, sizingActions, type MetaAction, type SizingAction } from './actions.js';
-import { EpisodeTracker, QLearner } from './q-learning.js';
+import { EpisodeTracker, LearningTrace, QLearner } from './q-learning.js';
 import { AGENT_KINDS, loadQTableInto, readQTableFile, saveQTable, type AgentKind, type AgentTable } from './qtable-file.js';
 import {
   effectiveLeverage,
@@ -93,6 +93,7 @@ class Agent implements AgentTable {
   episode: EpisodeTracker;
   updatesAtStart = 0;
   terms = new TermMeans();
+  trace = new LearningTrace();
   constructor(
     readonly kind: AgentKind,
     readonly space: StateSpace,
@@ -107,6 +108,14 @@ class Agent implements AgentTable {
     this.episode = new EpisodeTracker(this.learner.params.gamma);
     this.updatesAtStart = this.learner.updates;
     this.terms = new TermMeans();
+    this.trace = new LearningTrace();
+    this.trace.begin(this.learner.table.size);
+  }
+
+  /** One TD update, traced (how far Q moved, how many states the table holds after it). */
+  learn(state: number, action: number, reward: number, nextState: number, nextAllowed: Uint8Array): void {
+    const tdError = this.learner.update(state, action, reward, nextState, nextAllowed);
+    this.trace.record(Math.abs(this.learner.params.alpha * tdError), this.learner.table.size);
   }
 
   summary() {
@@ -141,6 +150,8 @@ class Agent implements AgentTable {
       qMean: updatedPairs === 0 ? null : sum / updatedPairs,
       episode: this.episode.summary(),
       meanRewardTerms: this.terms.means(),
+      /** This run's updates in thirds: is Q still moving as much, are new states still appearing? */
+      learning: this.trace.thirds(),
     };
   }
 }
@@ -470,7 +481,7 @@ export class RlPolicy implements Policy {
       const reward = pnl;
       this.meta.terms.add({ pnlPct: pnl }, reward);
       this.meta.episode.step(reward);
-      if (train) this.meta.learner.update(decision.metaState, decision.metaAction, reward, nextMeta, this.regimeAllowed[regime]!);
+      if (train) this.meta.learn(decision.metaState, decision.metaAction, reward, nextMeta, this.regimeAllowed[regime]!);
       return;
     }
     const v2 = this.agents.v2;
@@ -494,11 +505,11 @@ export class RlPolicy implements Policy {
     this.meta.episode.step(rMeta);
     this.sizing.episode.step(rSize);
     if (!train) return;
-    this.meta.learner.update(decision.metaState, decision.metaAction, rMeta, nextMeta, this.regimeAllowed[regime]!);
+    this.meta.learn(decision.metaState, decision.metaAction, rMeta, nextMeta, this.regimeAllowed[regime]!);
     const nextSizing = this.sizingState(ctx, confidence);
     const exposure = this.exposure(ctx);
     const nextMask = exposure === 0 ? this.flatRiskMask : riskMask(this.sizingActionList, this.agents.baseRiskFraction, exposure, this.config.engine);
-    this.sizing.learner.update(decision.sizingState, decision.sizingAction, rSize, nextSizing, nextMask);
+    this.sizing.learn(decision.sizingState, decision.sizingAction, rSize, nextSizing, nextMask);
   }
 
   /** Counts per value of one field of the actions, from counts per action (keys in first-seen order). */

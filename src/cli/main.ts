@@ -5,6 +5,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { InputError } from '../data/index.js';
 import { removeTemporaries } from '../data/temporary-files.js';
+import { abCommand } from './ab.js';
 import { aggregateCommand } from './data-aggregate.js';
 import { generateCommand } from './data-generate.js';
 import { inspectCommand } from './data-inspect.js';
@@ -19,6 +20,11 @@ class UsageError extends InputError {}
 
 /** Arguments that are lists by design (variadic positionals); every other option is a scalar. */
 const LIST_ARGUMENTS = new Set(['_', 'paths', 'trades', 'candles', 'param']);
+/** Options that are lists in one command only (`replay --dataset` is one folder, `ab --dataset` several). */
+const COMMAND_LIST_ARGUMENTS: Readonly<Record<string, ReadonlySet<string>>> = {
+  ab: new Set(['dataset', 'param-a', 'paramA', 'param-b', 'paramB']),
+  sweep: new Set(['dataset']),
+};
 
 /** Every command with its one-line description, for the top-level help. */
 const COMMAND_SUMMARY: readonly (readonly [string, string])[] = [
@@ -26,6 +32,8 @@ const COMMAND_SUMMARY: readonly (readonly [string, string])[] = [
   ['data generate --out DIR', 'write a seeded synthetic market in Binance format'],
   ['data aggregate <trades..>', 'build candles from trades, write a kline CSV'],
   ['replay --dataset DIR --policy P', 'replay one policy; write runs/<id>/ (metrics, trades, equity)'],
+  ['ab [--dataset DIR…] [--a P] [--b P]', 'A/B of RL v1 vs RL v2 (or any two policies): CIs, verdict, report.html'],
+  ['ab --history', 'past A/B verdicts (runs/ab-history.jsonl)'],
   ['stats --equity|--returns FILE', 'Sharpe, Sortino, drawdown, PSR of your own series'],
   ['config defaults', 'the complete default configuration, each field described'],
   ['config check <file>', 'check a config file and print it resolved'],
@@ -43,8 +51,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .usage('$0 <command> [options]\n\nReplay historical markets for RL trading agents, and compare them.')
     // An option given twice takes its last value (as most CLIs do); variadic positionals stay lists.
     .middleware((argv) => {
+      const lists = COMMAND_LIST_ARGUMENTS[String(argv._[0])];
       for (const [key, value] of Object.entries(argv)) {
-        if (Array.isArray(value) && !LIST_ARGUMENTS.has(key)) argv[key] = value[value.length - 1];
+        if (Array.isArray(value) && !LIST_ARGUMENTS.has(key) && lists?.has(key) !== true) argv[key] = value[value.length - 1];
       }
     }, true)
     .command('data', 'Market data: inspect files and datasets, generate a synthetic market, build candles from trades', (y) =>
@@ -52,7 +61,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         .demandCommand(1, 'name a data command: inspect, generate or aggregate')
         .strict(),
     );
-  configCommand(statsCommand(replayCommand(cli)))
+  configCommand(statsCommand(abCommand(replayCommand(cli))))
     .demandCommand(1, 'name a command')
     .epilogue(commandEpilogue())
     .strict()

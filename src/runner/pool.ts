@@ -5,6 +5,7 @@
  * that throws, or whose worker dies, is recorded as failed with its error; the others finish.
  * Aborting (Ctrl-C) cancels the runs not yet finished and keeps the finished ones.
  */
+import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
@@ -46,6 +47,8 @@ export async function runSpecs(specs: readonly RunSpecInput[], markets: Readonly
     execArgv: [...execArgv, ...RUNTIME_NODE_FLAGS.filter((flag) => !flag.startsWith('--max-semi-space-size'))],
     resourceLimits: { maxYoungGenerationSizeMb: 2 * SEMI_SPACE_MB },
   });
+  // Every queued run listens to the one signal.
+  if (options.signal !== undefined) setMaxListeners(specs.length + 16, options.signal);
   let done = 0;
   try {
     return await Promise.all(

@@ -26,6 +26,8 @@ export interface RunOptions {
   readonly cwd?: string;
   /** Extra environment; `REPLAYLAB_CACHE_DIR` defaults to a temporary folder. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Kill the run after this long (default 20 s). */
+  readonly timeoutMs?: number;
 }
 
 const created: string[] = [];
@@ -62,7 +64,7 @@ export function runCli(args: readonly string[], options: RunOptions = {}): CliRe
       ...options.env,
     },
     encoding: 'utf8',
-    timeout: 20_000,
+    timeout: options.timeoutMs ?? 20_000,
   });
   if (result.error !== undefined) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
