@@ -1,6 +1,6 @@
 /** The Q-learning core: the TD update by hand, the ε schedule, masks, seeded tie-breaking, counts, discounted returns. */
 import { describe, expect, it } from 'vitest';
-import { QLearner, discountedReturns, epsilonAfter, EpisodeTracker } from '../../src/agents/q-learning.js';
+import { LearningTrace, QLearner, discountedReturns, epsilonAfter, EpisodeTracker } from '../../src/agents/q-learning.js';
 import { defaultConfig } from '../../src/config/run-config.js';
 import { Rng } from '../../src/config/random.js';
 
@@ -135,5 +135,37 @@ describe('episodes', () => {
     const episode = new EpisodeTracker(0.99);
     for (const r of [1, -1, 2]) episode.step(r);
     expect(episode.summary()).toEqual({ steps: 3, totalReward: 2, meanReward: 2 / 3, discountedReturn: 1 - 0.99 + 2 * 0.99 ** 2 });
+  });
+});
+
+describe('learning trace (the go-live convergence and growth criteria)', () => {
+  it('splits a run into thirds: mean |ΔQ| and the states first seen in each', () => {
+    const trace = new LearningTrace();
+    trace.begin(2);
+    // Nine updates: |ΔQ| 0.9, 0.8, …, 0.1; the table grows 3, 3, 4 | 4, 5, 5 | 6, 6, 6.
+    const sizes = [3, 3, 4, 4, 5, 5, 6, 6, 6];
+    sizes.forEach((size, k) => trace.record((9 - k) / 10, size));
+    const thirds = trace.thirds()!;
+    expect(thirds.first.updates).toBe(3);
+    expect(thirds.first.meanAbsChange).toBeCloseTo(0.8, 12);
+    expect(thirds.first.newStates).toBe(2);
+    expect(thirds.last.meanAbsChange).toBeCloseTo(0.2, 12);
+    expect(thirds.last.newStates).toBe(1);
+    expect(new LearningTrace().thirds()).toBeNull();
+  });
+
+  it('is what an RL run reports per agent', () => {
+    const learner = new QLearner(2, { ...defaultConfig().agents.v1.q, alpha: 0.5, gamma: 0 });
+    const trace = new LearningTrace();
+    trace.begin(learner.table.size);
+    for (let k = 0; k < 6; k++) {
+      const td = learner.update(k % 2, 0, 1, 0, Uint8Array.of(1, 1));
+      trace.record(Math.abs(0.5 * td), learner.table.size);
+    }
+    // Q moves 0.5, 0.5, 0.25, 0.25, 0.125, 0.125 towards the reward of 1: converging.
+    const thirds = trace.thirds()!;
+    expect(thirds.first.meanAbsChange).toBeCloseTo(0.5, 12);
+    expect(thirds.last.meanAbsChange).toBeCloseTo(0.125, 12);
+    expect(thirds.first.newStates).toBe(2);
   });
 });

@@ -3,12 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/config/random.js';
 import {
   bootstrapInterval,
+  byTask,
   flatten,
   iqm,
   mean,
   median,
   pairedDifferences,
+  pooledEstimates,
   probabilityOfImprovement,
+  probabilityOfImprovementByTask,
+  probabilityOfImprovementInterval,
   quantileSorted,
   resampleWithinTasks,
   verdictOf,
@@ -95,5 +99,61 @@ describe('stratified bootstrap', () => {
   it('paired differences are B − A per run and task', () => {
     expect(pairedDifferences([[1, 2]], [[3, 1]])).toEqual([[2, -1]]);
     expect(() => pairedDifferences([[1]], [[1], [2]])).toThrow(/same runs and tasks/);
+  });
+});
+
+describe('pooled estimates over tasks of any size (failed runs left out)', () => {
+  it('reproduces the reference vectors from task-major scores', () => {
+    const x = byTask(X);
+    const y = byTask(Y);
+    expect(x).toEqual([
+      [1, 2, 1, 2],
+      [2, 2, 1, 1],
+    ]);
+    expect(probabilityOfImprovementByTask(x, y)).toBeCloseTo(1 / 3, 12);
+    const ex = pooledEstimates(x, 200, new Rng(1));
+    expect([ex.n, ex.iqm.point, ex.mean.point, ex.median.point]).toEqual([8, 1.5, 1.5, 1.5]);
+    expect(pooledEstimates(y, 200, new Rng(1)).iqm.point).toBe(2);
+    expect(pooledEstimates([[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]], 10, new Rng(1)).iqm.point).toBe(4.5);
+    expect(pooledEstimates([[1, 2, 3, 4, 5, 6, 7, 8, 9, 100]], 10, new Rng(1)).iqm.point).toBe(5.5);
+  });
+
+  it('gives CIs that hold the point, narrow with more runs, and repeat with the seed', () => {
+    const rng = new Rng(7);
+    const scores = (n: number) => [Array.from({ length: n }, () => rng.normal()), Array.from({ length: n }, () => 1 + rng.normal())];
+    const small = pooledEstimates(scores(8), 4_000, new Rng(3));
+    const large = pooledEstimates(scores(200), 4_000, new Rng(3));
+    for (const e of [small, large]) for (const i of [e.iqm, e.mean, e.median]) expect(i.low <= i.point && i.point <= i.high).toBe(true);
+    expect(large.mean.high - large.mean.low).toBeLessThan((small.mean.high - small.mean.low) / 3);
+    const s = scores(8);
+    expect(pooledEstimates(s, 500, new Rng(9))).toEqual(pooledEstimates(s, 500, new Rng(9)));
+  });
+
+  it('skips a task that has no runs in one arm, and is NaN when none has both', () => {
+    expect(probabilityOfImprovementByTask([[2, 3], []], [[1, 1], [5]])).toBe(1);
+    expect(Number.isNaN(probabilityOfImprovementByTask([[]], [[1]]))).toBe(true);
+    const none = pooledEstimates([[], []], 10, new Rng(1));
+    expect(none.n).toBe(0);
+    expect(Number.isNaN(none.iqm.point)).toBe(true);
+  });
+
+  it('keeps an infinite score (a profit factor with no losing trade) without turning it into NaN', () => {
+    expect(quantileSorted([1, Infinity, Infinity], 0.5)).toBe(Infinity);
+    expect(quantileSorted([1, 2, Infinity], 0.5)).toBe(2);
+    const e = pooledEstimates([[1, 2, Infinity, Infinity]], 100, new Rng(1));
+    expect(e.median.point).toBe(Infinity);
+    expect(e.iqm.point).toBe(Infinity);
+    expect(e.mean.point).toBe(Infinity);
+  });
+
+  it('P(B better) has a CI around 0.5 for identical arms and above 0.5 for a shifted one', () => {
+    const rng = new Rng(11);
+    const a = [0, 1, 2].map(() => Array.from({ length: 10 }, () => rng.normal()));
+    const same = probabilityOfImprovementInterval(a, a, 1_000, new Rng(2));
+    expect(same.point).toBe(0.5);
+    expect(verdictOf(same)).toBe('inconclusive');
+    const shifted = probabilityOfImprovementInterval(a.map((t) => t.map((v) => v + 2)), a, 1_000, new Rng(2));
+    expect(shifted.low).toBeGreaterThan(0.5);
+    expect(verdictOf(shifted)).toBe('better');
   });
 });
