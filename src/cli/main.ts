@@ -103,7 +103,7 @@ for (const [signal, exitCode] of [
 ] as const) {
   process.on(signal, () => {
     if (takeInterrupt()) {
-      process.stderr.write(`\nreplaylab: interrupted: finishing the runs under way is skipped, the finished ones are kept (Ctrl-C again to quit at once)\n`);
+      process.stderr.write(`\nreplaylab: interrupted: stopping; the runs that finished are kept and reported (Ctrl-C again to quit at once)\n`);
       return;
     }
     const removed = removeTemporaries();
