@@ -4,11 +4,12 @@
  * not depend on the number of workers; a policy that throws in some runs is listed as failed with
  * exit code 3; bad input stops before any run with exit 2; verdicts go to ab-history.jsonl.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AbReport } from '../../src/ab/report-model.js';
-import { makeTmpDir, parseJson, removeTmpDirs, runCli } from './helpers.js';
+import { CLI_PATH, makeTmpDir, parseJson, removeTmpDirs, runCli } from './helpers.js';
 
 let dir: string;
 const long = { timeoutMs: 60_000 };
@@ -164,6 +165,35 @@ describe('replaylab ab', () => {
     expect(r.stderr).toMatch(message);
     expect(existsSync(join(dir, runsDir)) ? readdirSync(join(dir, runsDir)) : []).toEqual([]);
   });
+
+  it('Ctrl-C stops the batch, writes the finished runs as INCOMPLETE with no verdict, exits 130, adds no history', async () => {
+    // Each run sleeps 700 ms at bar 100: 12 runs on 2 workers take over 4 s; interrupted after 2.2 s.
+    writeFileSync(
+      join(dir, 'slow.mjs'),
+      `export default () => ({ onBar(ctx) { if (ctx.bar === 100) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 700); return undefined; } });\n`,
+    );
+    const child = spawn(process.execPath, [CLI_PATH, 'ab', '--dataset', 'gen', '--a', 'slow.mjs', '--b', 'slow.mjs', '--seeds', '6', '--train-frac', '0.5', '--workers', '2', '--runs-dir', 'stopped'], {
+      cwd: dir,
+      env: { ...process.env, REPLAYLAB_CACHE_DIR: join(dir, 'cache') },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((done) => {
+      setTimeout(() => child.kill('SIGINT'), 2_200);
+      child.on('close', (status) => done(status));
+    });
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/interrupted: \d+ of 12 runs finished/);
+    const { report, folder } = reportIn(join(dir, 'stopped'));
+    expect(folder).toMatch(/-interrupted$/);
+    expect(report.complete).toBe(false);
+    expect(report.primary.verdict).toBe('no verdict');
+    expect(report.counts.cancelled).toBeGreaterThan(0);
+    expect(report.counts.ok).toBeGreaterThan(0);
+    expect(report.counts.ok + report.counts.cancelled).toBe(12);
+    expect(readFileSync(join(folder, 'report.md'), 'utf8')).toMatch(/\*\*INCOMPLETE\*\*/);
+    expect(existsSync(join(dir, 'stopped', 'ab-history.jsonl'))).toBe(false);
+  }, 30_000);
 
   it('refuses arms whose costs differ', () => {
     writeFileSync(join(dir, 'cheap.json'), JSON.stringify({ engine: { feeRate: 0 } }));
