@@ -19,16 +19,19 @@ export { dayTicks, linearScale, niceDomain, niceTicks, tickStep, type IndexTick 
 export {
   bandChart,
   bandPath,
+  defaultTickFormat,
   jitter,
   linePath,
   probabilityIntervalChart,
   stripPlot,
   svgNumber,
+  tickDecimals,
   type BandChartOptions,
   type ChartSeries,
   type ProbabilityChartOptions,
   type StripGroup,
   type StripPlotOptions,
   type StripPoint,
+  type TickFormat,
 } from './svg-charts.js';
 export { divergingColor, heatmapTable, type HeatmapOptions } from './heatmap.js';

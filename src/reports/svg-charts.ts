@@ -22,6 +22,17 @@ const AXIS_COLOR = '#9aa5b1';
 /** Rough width of one character of 11–12 px sans-serif text, for laying out legends. */
 const CHAR_WIDTH = 6.6;
 
+/** Formats a tick value; `step` is the distance between ticks (to choose the decimals). */
+export type TickFormat = (value: number, step: number) => string;
+
+/** Decimals that tell ticks `step` apart: 0 for a step of 1 or more, 1 for 0.5, 2 for 0.05… */
+export function tickDecimals(step: number): number {
+  if (!(step > 0) || !Number.isFinite(step)) return 0;
+  return Math.max(0, Math.min(10, -Math.floor(Math.log10(step) + 1e-9)));
+}
+
+export const defaultTickFormat: TickFormat = (value, step) => formatNumber(value, tickDecimals(step));
+
 /** A coordinate as SVG text: two decimals at most, no "-0". */
 export function svgNumber(value: number): string {
   const rounded = Math.round(value * 100) / 100;
@@ -119,7 +130,8 @@ export interface BandChartOptions {
   readonly series: readonly ChartSeries[];
   /** Written above the y axis, e.g. "× starting cash". */
   readonly yLabel: string;
-  readonly formatTick: (value: number) => string;
+  /** Tick labels; default `defaultTickFormat`. */
+  readonly formatTick?: TickFormat;
   /** Values in hover text; default two decimals. */
   readonly formatValue?: (value: Numeric) => string;
   /** What the band is, in hover text (default "band"). */
@@ -164,11 +176,12 @@ function legend(items: readonly LegendItem[], left: number, right: number, top: 
 }
 
 /** Horizontal grid lines and labels of a y axis. */
-function yAxis(ticks: readonly number[], y: (v: number) => number, left: number, right: number, format: (v: number) => string): SafeHtml {
+function yAxis(ticks: readonly number[], y: (v: number) => number, left: number, right: number, format: TickFormat): SafeHtml {
+  const step = ticks.length > 1 ? ticks[1]! - ticks[0]! : 1;
   return joinHtml(
     ticks.map((t) => {
       const ty = svgNumber(y(t));
-      return html`<line class="grid" x1="${svgNumber(left)}" y1="${ty}" x2="${svgNumber(right)}" y2="${ty}" stroke="${GRID_COLOR}"/><text class="tick" x="${svgNumber(left - 6)}" y="${svgNumber(y(t) + 4)}" text-anchor="end" font-size="11" fill="${MUTED_COLOR}">${format(t)}</text>`;
+      return html`<line class="grid" x1="${svgNumber(left)}" y1="${ty}" x2="${svgNumber(right)}" y2="${ty}" stroke="${GRID_COLOR}"/><text class="tick" x="${svgNumber(left - 6)}" y="${svgNumber(y(t) + 4)}" text-anchor="end" font-size="11" fill="${MUTED_COLOR}">${format(t, step)}</text>`;
     }),
   );
 }
@@ -220,7 +233,7 @@ export function bandChart(options: BandChartOptions): SafeHtml {
   const bands = options.series.map((s) =>
     s.band === null || s.line.length === 0
       ? ''
-      : html`<path class="band" data-series="${s.key}" d="${bandPath(s.band.low, s.band.high, x, y)}" fill="${s.color}" fill-opacity="0.18" stroke="none"/>`,
+      : html`<path class="band" data-series="${s.key}" d="${bandPath(s.band.low, s.band.high, x, y)}" fill="${s.color}" fill-opacity="0.16" stroke="${s.color}" stroke-opacity="0.45" stroke-width="0.75"/>`,
   );
   const lines = options.series.map((s) =>
     s.line.length === 0
@@ -252,7 +265,7 @@ export function bandChart(options: BandChartOptions): SafeHtml {
 <text class="chart-title" x="${left}" y="18" font-size="13" font-weight="600" fill="${TEXT_COLOR}">${options.title}</text>
 ${legendBlock.markup}
 <text class="axis-label" x="${svgNumber(left)}" y="${svgNumber(top - 8)}" font-size="11" fill="${MUTED_COLOR}">${options.yLabel}</text>
-${yAxis(yTicks, y, left, right, options.formatTick)}
+${yAxis(yTicks, y, left, right, options.formatTick ?? defaultTickFormat)}
 ${reference}
 <line class="axis" x1="${svgNumber(left)}" y1="${svgNumber(bottom)}" x2="${svgNumber(right)}" y2="${svgNumber(bottom)}" stroke="${AXIS_COLOR}"/>
 ${xAxis}
@@ -282,7 +295,8 @@ export interface StripPlotOptions {
   readonly id: string;
   readonly title: string;
   readonly groups: readonly StripGroup[];
-  readonly formatTick: (value: number) => string;
+  /** Tick labels; default `defaultTickFormat`. */
+  readonly formatTick?: TickFormat;
   readonly formatValue?: (value: Numeric) => string;
   /** Name of the estimate in hover text (default "estimate"). */
   readonly estimateName?: string;
@@ -323,11 +337,13 @@ export function stripPlot(options: StripPlotOptions): SafeHtml {
   const [x0, x1] = range === null ? [0, 1] : niceDomain(range[0], range[1], 5);
   const x = linearScale([x0, x1], [left, right]);
   const ticks = niceTicks(x0, x1, 5);
+  const step = ticks.length > 1 ? ticks[1]! - ticks[0]! : 1;
+  const formatTick = options.formatTick ?? defaultTickFormat;
 
   const grid = joinHtml(
     ticks.map((t) => {
       const tx = svgNumber(x(t));
-      return html`<line class="grid" x1="${tx}" y1="${top}" x2="${tx}" y2="${svgNumber(rowsBottom)}" stroke="${GRID_COLOR}"/><text class="tick" x="${tx}" y="${svgNumber(rowsBottom + 16)}" text-anchor="middle" font-size="11" fill="${MUTED_COLOR}">${options.formatTick(t)}</text>`;
+      return html`<line class="grid" x1="${tx}" y1="${top}" x2="${tx}" y2="${svgNumber(rowsBottom)}" stroke="${GRID_COLOR}"/><text class="tick" x="${tx}" y="${svgNumber(rowsBottom + 16)}" text-anchor="middle" font-size="11" fill="${MUTED_COLOR}">${formatTick(t, step)}</text>`;
     }),
   );
   const rows = options.groups.map((g, row) => {
