@@ -71,6 +71,7 @@ export interface PageOptions {
 /** A complete HTML document that loads nothing from outside itself. */
 export function renderPage(options: PageOptions): string {
   const scriptSource = options.script === undefined ? '' : " script-src 'unsafe-inline';";
+  // Constant text with quotes the attribute keeps as they are (it holds no '"').
   const policy = `default-src 'none'; style-src 'unsafe-inline'; img-src data:;${scriptSource} base-uri 'none'; form-action 'none'`;
   const css = trustedHtml(BASE_CSS + (options.css ?? ''));
   const script = options.script === undefined ? '' : html`<script>${trustedHtml(options.script)}</script>`;
@@ -79,7 +80,7 @@ ${html`<html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${policy}">
+<meta http-equiv="Content-Security-Policy" content="${trustedHtml(policy)}">
 <title>${options.title}</title>
 <style>${css}</style>
 </head>
