@@ -241,6 +241,13 @@ export function bandChart(options: BandChartOptions): SafeHtml {
       : html`<path class="line" data-series="${s.key}" d="${linePath(s.line, x, y)}" fill="none" stroke="${s.color}" stroke-width="2" stroke-linejoin="round" stroke-linecap="round"/>`,
   );
 
+  // A point with no defined neighbour (a single-day series, or one day between gaps) also gets a dot.
+  const lonePoints = options.series.map((s) =>
+    segments(s.line.length, (i) => finite(s.line[i]))
+      .filter(([from, to]) => from === to)
+      .map(([i]) => html`<circle class="lone-point" data-series="${s.key}" cx="${svgNumber(x(i))}" cy="${svgNumber(y(s.line[i] as number))}" r="3.5" fill="${s.color}"/>`),
+  );
+
   // Hover: one transparent column per point (at most 400), titled with every series' values there.
   const columns: SafeHtml[] = [];
   const every = Math.max(1, Math.ceil(n / 400));
@@ -271,6 +278,7 @@ ${reference}
 ${xAxis}
 ${bands}
 ${lines}
+${lonePoints}
 <g class="hover-columns">${columns}</g>
 </svg>`;
 }

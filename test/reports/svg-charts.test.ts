@@ -111,6 +111,8 @@ describe('bandChart', () => {
     const drawn = paths(svg);
     expect(drawn.map((p) => p.kind)).toEqual(['band:a', 'band:b', 'line:a', 'line:b']);
     for (const p of drawn) expect(p.d).toMatch(/H/);
+    expect(svg.match(/<circle class="lone-point"/g)).toHaveLength(2);
+    expect(chart().match(/<circle class="lone-point"/g)).toBeNull();
   });
 
   it('a drawdown axis stops at 0', () => {
