@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AbReport } from '../../src/ab/report-model.js';
+import { checkReportInBrowser, findChromium } from '../helpers/chromium.js';
 import { CLI_PATH, makeTmpDir, parseJson, removeTmpDirs, runCli } from './helpers.js';
 
 let dir: string;
@@ -129,6 +130,17 @@ describe('replaylab ab', () => {
     expect(md).toMatch(/4 run\(s\) FAILED/);
     expect(md).toMatch(/b:gen\/fold1:s2 \| \*\*FAILED\*\*: .*boom at bar 500/);
   });
+
+  const browser = findChromium();
+  it.skipIf(browser.path === null)('its report.html (failed runs included) opens in Chromium with every chart drawn and no error', async () => {
+    const { folder, report } = reportIn(join(dir, 'fragile'));
+    const charts = ['probability-chart', ...report.design.tasks.flatMap((_, i) => [`equity-${i}`, `drawdown-${i}`]), ...report.metrics.map((_, i) => `strip-${i}`)];
+    const check = await checkReportInBrowser(join(folder, 'report.html'), { charts, verdictText: report.primary.verdict === 'inconclusive' ? 'nconclusive' : '' });
+    expect(check.problems).toEqual([]);
+    expect(check.charts.filter((c) => /^equity-/.test(c.id)).every((c) => c.paths.filter((p) => p.className === 'band').length === 2)).toBe(true);
+    expect(check.firstRunError).toMatch(/boom at bar 500/);
+  }, 30_000);
+  if (browser.path === null) console.warn(`browser test skipped: ${browser.reason}`);
 
   it('keeps every verdict in ab-history.jsonl and lists them with --history', () => {
     const runsDir = join(dir, 'aa');
