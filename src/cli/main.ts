@@ -12,6 +12,7 @@ import { configCommand } from './config.js';
 import { takeExitCode, takeInterrupt } from './progress.js';
 import { replayCommand } from './replay.js';
 import { statsCommand } from './stats.js';
+import { sweepCommand } from './sweep.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -19,6 +20,8 @@ class UsageError extends InputError {}
 
 /** Arguments that are lists by design (variadic positionals); every other option is a scalar. */
 const LIST_ARGUMENTS = new Set(['_', 'paths', 'trades', 'candles', 'param']);
+/** Lists in one command only (`replay --dataset` is one folder, `sweep --dataset` several). */
+const COMMAND_LIST_ARGUMENTS: Readonly<Record<string, readonly string[]>> = { sweep: ['dataset'] };
 
 /** Every command with its one-line description, for the top-level help. */
 const COMMAND_SUMMARY: readonly (readonly [string, string])[] = [
@@ -26,6 +29,7 @@ const COMMAND_SUMMARY: readonly (readonly [string, string])[] = [
   ['data generate --out DIR', 'write a seeded synthetic market in Binance format'],
   ['data aggregate <trades..>', 'build candles from trades, write a kline CSV'],
   ['replay --dataset DIR --policy P', 'replay one policy; write runs/<id>/ (metrics, trades, equity)'],
+  ['sweep --policy P --param k=v1,v2', 'run a grid (or --random K) of params × seeds; rank cells, DSR of the best'],
   ['stats --equity|--returns FILE', 'Sharpe, Sortino, drawdown, PSR of your own series'],
   ['config defaults', 'the complete default configuration, each field described'],
   ['config check <file>', 'check a config file and print it resolved'],
@@ -43,8 +47,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .usage('$0 <command> [options]\n\nReplay historical markets for RL trading agents, and compare them.')
     // An option given twice takes its last value (as most CLIs do); variadic positionals stay lists.
     .middleware((argv) => {
+      const commandLists = COMMAND_LIST_ARGUMENTS[String(argv._[0])] ?? [];
       for (const [key, value] of Object.entries(argv)) {
-        if (Array.isArray(value) && !LIST_ARGUMENTS.has(key)) argv[key] = value[value.length - 1];
+        if (Array.isArray(value) && !LIST_ARGUMENTS.has(key) && !commandLists.includes(key)) argv[key] = value[value.length - 1];
       }
     }, true)
     .command('data', 'Market data: inspect files and datasets, generate a synthetic market, build candles from trades', (y) =>
@@ -52,7 +57,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         .demandCommand(1, 'name a data command: inspect, generate or aggregate')
         .strict(),
     );
-  configCommand(statsCommand(replayCommand(cli)))
+  configCommand(statsCommand(sweepCommand(replayCommand(cli))))
     .demandCommand(1, 'name a command')
     .epilogue(commandEpilogue())
     .strict()
