@@ -226,7 +226,7 @@ function reportContext(plan: SweepPlan, datasets: readonly (DatasetInfo & { path
   };
 }
 
-function terminalText(summary: SweepSummary, context: ReportContext, folder: string): string {
+function terminalText(summary: SweepSummary, context: ReportContext, folder: string, resumed: string | undefined): string {
   const { metric } = summary;
   const keys = context.axes.map((a) => a.key);
   const lines: string[] = [];
@@ -251,6 +251,7 @@ function terminalText(summary: SweepSummary, context: ReportContext, folder: str
   lines.push('', summary.dsr === null ? 'DSR n/a: the best cell has no defined daily Sharpe.' : summary.dsr.meaning);
   const { ok, failed, planned } = summary.runs;
   lines.push(`runs: ${ok} ok, ${failed} failed, of ${planned}${failed > 0 ? ' (failed runs are listed in summary.md and results.csv)' : ''}`);
+  if (resumed !== undefined) lines.push(resumed);
   lines.push(`sweep folder: ${folder}`);
   return `${lines.join('\n')}\n`;
 }
@@ -343,8 +344,14 @@ async function runSweepCommand(args: SweepArgs): Promise<void> {
   writeFileAtomic(join(folder, 'summary.html'), renderSummaryHtml(final, context));
   writeFileAtomic(join(folder, 'sweep.json'), toJson(document(complete ? 'complete' : 'incomplete', { ...summary.runs })));
 
-  if (args.json) process.stdout.write(toJson({ folder: shown, status: complete ? 'complete' : 'incomplete', runs: final.runs, dsr: final.dsr, cells: final.cells, failures: final.failures }));
-  else process.stdout.write(terminalText(final, context, shown));
+  if (args.json) {
+    const resumed = stored === undefined ? {} : { resumed: { kept: outcome.skipped, ran: outcome.ended } };
+    process.stdout.write(toJson({ folder: shown, status: complete ? 'complete' : 'incomplete', ...resumed, runs: final.runs, dsr: final.dsr, cells: final.cells, failures: final.failures }));
+  }
+  else {
+    const resumed = stored === undefined ? undefined : `resumed: ${outcome.skipped} runs already ok in results.csv were kept, ${outcome.ended} ran now`;
+    process.stdout.write(terminalText(final, context, shown, resumed));
+  }
   if (outcome.interrupted) setExitCode(EXIT_INTERRUPTED);
   else if (final.runs.failed > 0) setExitCode(EXIT_RUNS_FAILED);
 }
