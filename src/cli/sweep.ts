@@ -41,7 +41,7 @@ import {
 import { RESULT_METRICS, parseResultsCsv, type MetricKey, type ResultRow } from '../sweep/results-csv.js';
 import { executeSweep, resultColumns, runsToDo } from '../sweep/run-sweep.js';
 import { renderSummaryHtml } from '../sweep/summary-html.js';
-import { incompleteNote, okRunsText, renderSummaryMarkdown } from '../sweep/summary-md.js';
+import { incompleteNote, okRunsText, renderSummaryMarkdown, syntheticModelsNote } from '../sweep/summary-md.js';
 import { summarizeSweep, type ReportContext, type SweepSummary } from '../sweep/summary.js';
 import { createSweepFolder, checkOutFolder, sweepId, writeFileAtomic } from '../sweep/sweep-folder.js';
 import { dataLoadOptions, withDataOptions, type DataArgs } from './data-options.js';
@@ -231,6 +231,8 @@ function terminalText(summary: SweepSummary, context: ReportContext, folder: str
   const keys = context.axes.map((a) => a.key);
   const lines: string[] = [];
   if (!summary.complete) lines.push(incompleteNote(summary, context.folder).replace(/\*\*|`/g, ''), '');
+  const synthetic = syntheticModelsNote(summary);
+  if (synthetic !== undefined) lines.push(synthetic.replace(/\*\*/g, ''), '');
   lines.push(
     formatTable(
       ['rank', 'cell', ...keys, 'ok', `${metric.label} IQM`, 'median', 'min – max'],

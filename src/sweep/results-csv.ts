@@ -2,7 +2,8 @@
  * `results.csv`: one row per run of a sweep. Columns: `cell`, one column per swept key (its value in
  * that cell), `dataset`, `seed`, `status` (ok | failed), `error`, then the run's metrics and the
  * per-period (daily, not annualised) Sharpe, skewness, non-excess kurtosis and number of daily
- * returns T that the Deflated Sharpe Ratio needs. Numbers are written so that they read back
+ * returns T that the Deflated Sharpe Ratio needs, and last `modelSource`: where the model scores the
+ * policy read came from (`predictions`, `synthetic`, or empty when it read none). Numbers are written so that they read back
  * exactly (shortest round-trip form); an undefined ratio is an empty cell, an unbounded one
  * `Infinity`. Values that are not text (a list given to a config field) are written as JSON.
  */
@@ -49,7 +50,12 @@ export interface ResultRow {
   readonly error: string;
   /** NaN where undefined, and for every column of a failed run. */
   readonly numbers: Readonly<Record<NumberColumn, number>>;
+  /** `synthetic` scores look at the future by design: such a run does not measure a real model. */
+  readonly modelSource: ModelSource;
 }
+
+export type ModelSource = 'predictions' | 'synthetic' | '';
+const MODEL_SOURCES: readonly string[] = ['predictions', 'synthetic', ''];
 
 export interface ResultColumns {
   /** The swept keys in axis order, and what each sets (how its values read back). */
@@ -57,7 +63,7 @@ export interface ResultColumns {
 }
 
 export function resultsHeader(columns: ResultColumns): string[] {
-  return ['cell', ...columns.keys.map((k) => k.key), 'dataset', 'seed', 'status', 'error', ...NUMBER_COLUMNS];
+  return ['cell', ...columns.keys.map((k) => k.key), 'dataset', 'seed', 'status', 'error', ...NUMBER_COLUMNS, 'modelSource'];
 }
 
 function csvCell(text: string): string {
@@ -78,6 +84,7 @@ export function renderResultRow(row: ResultRow, columns: ResultColumns): string 
     row.status,
     row.error.replace(/\s*[\r\n]+\s*/g, ' | '),
     ...NUMBER_COLUMNS.map((column) => numberText(row.numbers[column])),
+    row.modelSource,
   ];
   return `${cells.map(csvCell).join(',')}\n`;
 }
@@ -133,7 +140,9 @@ export function parseResultsCsv(text: string, columns: ResultColumns, file = 're
       if (Number.isNaN(value) && textValue !== '') throw new InputError(`${file}:${line}: column '${column}' value ${JSON.stringify(textValue)} is not a number`);
       numbers[column] = value;
     }
-    rows.set(runKey(cell, dataset, seed), { cell, values, dataset, seed, status, error, numbers });
+    const modelSource = cells[c]!;
+    if (!MODEL_SOURCES.includes(modelSource)) throw new InputError(`${file}:${line}: column 'modelSource' value ${JSON.stringify(modelSource)}: expected predictions, synthetic or nothing`);
+    rows.set(runKey(cell, dataset, seed), { cell, values, dataset, seed, status, error, numbers, modelSource: modelSource as ModelSource });
   });
   return [...rows.values()];
 }

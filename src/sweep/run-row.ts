@@ -29,10 +29,11 @@ export function outcomeRow(
   run: { readonly cell: string; readonly values: Readonly<Record<string, JsonValue>>; readonly dataset: string; readonly seed: number },
 ): ResultRow {
   const numbers = emptyNumbers();
-  if (outcome.status === 'failed') return { ...run, status: 'failed', error: outcome.error === '' ? 'failed' : outcome.error, numbers };
+  if (outcome.status === 'failed') return { ...run, status: 'failed', error: outcome.error === '' ? 'failed' : outcome.error, numbers, modelSource: '' };
   const metrics = outcome.metrics as unknown as Record<string, unknown>;
   for (const { key } of RESULT_METRICS) numbers[key] = asNumber(metrics[key]);
   const riskFreePerDay = asNumber(metrics.riskFreeRate) / asNumber(metrics.periodsPerYear);
   Object.assign(numbers, dailyFigures(outcome.dailyEquity, Number.isFinite(riskFreePerDay) ? riskFreePerDay : 0));
-  return { ...run, status: 'ok', error: '', numbers };
+  const source = metrics.modelSource;
+  return { ...run, status: 'ok', error: '', numbers, modelSource: source === 'predictions' || source === 'synthetic' ? source : '' };
 }

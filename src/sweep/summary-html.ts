@@ -5,7 +5,7 @@
  */
 import { valueText } from './axes.js';
 import { describeAxis, describeSearch, formatFigure, formatRange } from './format.js';
-import { TOP_CELLS, incompleteNote, okRunsText } from './summary-md.js';
+import { TOP_CELLS, incompleteNote, okRunsText, syntheticModelsNote } from './summary-md.js';
 import type { CellStats, Heatmap, ReportContext, SweepSummary } from './summary.js';
 
 export function escapeHtml(text: string): string {
@@ -72,6 +72,8 @@ export function renderSummaryHtml(summary: SweepSummary, context: ReportContext)
   const title = `Sweep: ${context.policy}: ${summary.cells.length} cells × ${context.seeds.length} seeds × ${context.datasets.length} dataset(s)`;
   const parts: string[] = [`<h1>${escapeHtml(title)}</h1>`];
   if (!summary.complete) parts.push(`<p class="banner">${escapeHtml(incompleteNote(summary, context.folder).replace(/\*\*|`/g, ''))}</p>`);
+  const synthetic = syntheticModelsNote(summary);
+  if (synthetic !== undefined) parts.push(`<p class="banner">${escapeHtml(synthetic.replace(/\*\*/g, ''))}</p>`);
   const { planned, ok, failed } = summary.runs;
   parts.push(
     `<p>Ranked by <b>${escapeHtml(metric.label)}</b> (${metric.higherIsBetter ? 'higher' : 'lower'} is better): its IQM over each cell's ok runs (every seed on every dataset). ` +

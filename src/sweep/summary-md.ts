@@ -20,6 +20,15 @@ export function okRunsText(c: CellStats, label: string): string {
   return `${c.ok}/${c.runs}${undefinedIn > 0 ? ` (${label} n/a in ${undefinedIn})` : ''}`;
 }
 
+/** The warning of a sweep whose policy read synthetic model scores, which look at the future. */
+export function syntheticModelsNote(summary: SweepSummary): string | undefined {
+  if (summary.syntheticModelRuns === 0) return undefined;
+  return (
+    `**SYNTHETIC MODEL SCORES** in ${summary.syntheticModelRuns} of ${summary.runs.ok} ok runs: the datasets have no predictions.csv, so the models' scores ` +
+    'were generated from future returns by design (models.informationCoefficients); these figures do not measure a real model.'
+  );
+}
+
 /** The banner of a sweep that did not finish: it must never read as a complete one. */
 export function incompleteNote(summary: SweepSummary, folder: string): string {
   const { planned, ok, failed, notRun } = summary.runs;
@@ -37,6 +46,8 @@ export function renderSummaryMarkdown(summary: SweepSummary, context: ReportCont
   const datasetsText = `${context.datasets.length} dataset${context.datasets.length === 1 ? '' : 's'}`;
   out.push(`# Sweep: ${context.policy}: ${summary.cells.length} cells × ${context.seeds.length} seeds × ${datasetsText}`, '');
   if (!summary.complete) out.push(`> ${incompleteNote(summary, context.folder)}`, '');
+  const synthetic = syntheticModelsNote(summary);
+  if (synthetic !== undefined) out.push(`> ${synthetic}`, '');
   const { planned, ok, failed } = summary.runs;
   out.push(
     `Cells are ranked by **${metric.label}** (${metric.higherIsBetter ? 'higher' : 'lower'} is better): its IQM over each cell's ok runs ` +

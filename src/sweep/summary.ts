@@ -82,6 +82,8 @@ export interface SweepSummary {
   readonly dsr: DeflatedSharpe | null;
   readonly heatmap: Heatmap | null;
   readonly failures: readonly FailedRun[];
+  /** Ok runs whose policy read synthetic model scores (generated from future returns by design). */
+  readonly syntheticModelRuns: number;
 }
 
 export const DSR_SIGNIFICANT = 0.95;
@@ -215,6 +217,7 @@ export function summarizeSweep(input: SummaryInput): SweepSummary {
     dsr: best === undefined || best.score.n === 0 ? null : deflatedSharpe(best, cells),
     heatmap: heatmapOf(input.axes, cells),
     failures,
+    syntheticModelRuns: input.rows.filter((r) => r.status === 'ok' && r.modelSource === 'synthetic').length,
   };
 }
 

@@ -75,7 +75,7 @@ describe('executeSweep', () => {
     const [header, ...rows] = lines(file);
     // Drop c01 s2 and c02 s3; mark c02 s1 failed; doctor c01 s1's final equity, which a rerun would restore.
     const doctored = rows[0]!.split(',');
-    doctored[doctored.length - 5] = '1'; // finalEquity
+    doctored[doctored.length - 6] = '1'; // finalEquity
     const failedRow = rows[3]!.replace(',ok,,', ',failed,worker died,');
     writeFileSync(file, `${[header, doctored.join(','), rows[2], failedRow, rows[4]].join('\n')}\n`);
     const previous = parseResultsCsv(readFileSync(file, 'utf8'), resultColumns(plan));

@@ -13,7 +13,7 @@ const cells = gridCells(axes); // c01 a=1 b=x, c02 a=1 b=y, c03 a=2 b=x, c04 a=2
 
 function ok(cell: string, seed: number, numbers: Partial<Record<NumberColumn, number>>): ResultRow {
   const values = cells.find((c) => c.id === cell)!.values;
-  return { cell, values, dataset: 'd', seed, status: 'ok', error: '', numbers: { ...emptyNumbers(), ...numbers } };
+  return { cell, values, dataset: 'd', seed, status: 'ok', error: '', numbers: { ...emptyNumbers(), ...numbers }, modelSource: '' };
 }
 const failed = (cell: string, seed: number): ResultRow => ({ ...ok(cell, seed, {}), status: 'failed', error: 'boom at bar 500' });
 
@@ -155,6 +155,15 @@ describe('summary.md and summary.html', () => {
     expect(md).toContain('| a \\ b | x | y |\n|---|---:|---:|\n| 1 | **2.500** | 1.000 |\n| 2 | -0.750 | n/a |');
     expect(md).toContain('| c04 | d | 1 | boom at bar 500 |');
     expect(md).not.toContain('INCOMPLETE');
+    expect(md).not.toContain('SYNTHETIC MODEL SCORES');
+  });
+
+  it('warns when runs read synthetic model scores, which look at the future', () => {
+    const synthetic = rows.map((r, n) => (n < 3 ? { ...r, modelSource: 'synthetic' as const } : r));
+    const summary = summarizeSweep({ ...input, rows: synthetic, metric: 'sharpe' });
+    expect(summary.syntheticModelRuns).toBe(3);
+    expect(renderSummaryMarkdown(summary, context)).toContain('> **SYNTHETIC MODEL SCORES** in 3 of 6 ok runs: the datasets have no predictions.csv');
+    expect(renderSummaryHtml(summary, context)).toContain('<p class="banner">SYNTHETIC MODEL SCORES in 3 of 6 ok runs');
   });
 
   it('marks an incomplete sweep in both reports', () => {
