@@ -23,6 +23,7 @@ import { gridCells, randomCells } from '../sweep/cells.js';
 import { formatFigure, formatRange } from '../sweep/format.js';
 import {
   SweepDocumentSchema,
+  axisText,
   checkPlanInputs,
   datasetPeriods,
   fileDigest,
@@ -127,7 +128,7 @@ function rawFlags(flags: readonly string[]): Map<string, string> {
 interface Prepared {
   plan: SweepPlan;
   configs: Awaited<ReturnType<typeof checkPlanInputs>>['configs'];
-  /** For --resume: the stored document and the rows written so far. */
+  /** For --resume: the sweep.json it continues. */
   stored?: SweepDocument;
 }
 
@@ -194,7 +195,7 @@ async function planFromFolder(args: SweepArgs, folder: string): Promise<Prepared
     }
   }
   for (const dataset of plan.datasets) if (!existsSync(dataset.path)) throw new InputError(`--resume: the sweep's dataset ${dataset.path} no longer exists`);
-  const flags = new Map(plan.axes.map((axis) => [axis.key, `${axis.key}=…`]));
+  const flags = new Map(plan.axes.map((axis) => [axis.key, axisText(axis)]));
   const { configs } = await checkPlanInputs({ ...plan, policyName: plan.policy.file ?? plan.policy.name }, flags);
   return { plan, configs, stored };
 }

@@ -8,8 +8,11 @@ import {
   cellPolicyParams,
   checkPlanInputs,
   configPathsEndingWith,
+  SweepDocumentSchema,
   datasetPeriods,
   nestedValue,
+  planOfDocument,
+  sweepDocument,
   planDifferences,
   plannedRuns,
   type SweepPlan,
@@ -111,6 +114,32 @@ describe('checkPlanInputs', () => {
   it('refuses an unknown policy and a bad config file', async () => {
     await expect(check(['probability=0.1'], 'no-such-policy')).rejects.toThrow('unknown policy "no-such-policy"');
     await expect(check(['probability=0.1'], 'random', { engine: { fee: 1 } })).rejects.toThrow(/my\.json: invalid configuration/);
+  });
+});
+
+describe('sweep.json', () => {
+  it('reads back as the plan it was written from', () => {
+    const plan = planOf(['agents.v2.weights=[0.3,0.5],[0.4]', 'probability=0.01,0.05'], {
+      search: { mode: 'random', cells: 3, seed: 7 },
+      config: { file: 'c.json', contents: { engine: { feeRate: 0.001 } } },
+      trainFrac: 0.7,
+    });
+    const info = { name: 'a', symbol: null, interval: '1h', bars: 1_000, trades: 0, start: 's', end: 'e', synthetic: false, fingerprint: 'sha256:ab', gaps: { count: 0, missingBars: 0 } };
+    const document = sweepDocument({
+      plan,
+      datasets: plan.datasets.map((d) => ({ ...info, key: d.key, path: d.path })),
+      periods: [],
+      status: 'incomplete',
+      version: '0.1.0',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      commands: ['replaylab sweep …'],
+      progress: { planned: 16, ok: 3, failed: 1, notRun: 12 },
+    });
+    const read = SweepDocumentSchema.parse(JSON.parse(JSON.stringify(document)));
+    expect(read.status).toBe('incomplete');
+    expect(read.runs).toEqual({ planned: 16, ok: 3, failed: 1, notRun: 12 });
+    expect(planOfDocument(read)).toEqual(plan);
+    expect(() => SweepDocumentSchema.parse({ ...document, format: 'other' })).toThrow();
   });
 });
 
