@@ -13,6 +13,7 @@ import { configCommand } from './config.js';
 import { takeExitCode, takeInterrupt } from './progress.js';
 import { replayCommand } from './replay.js';
 import { statsCommand } from './stats.js';
+import { sweepCommand } from './sweep.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -34,6 +35,7 @@ const COMMAND_SUMMARY: readonly (readonly [string, string])[] = [
   ['replay --dataset DIR --policy P', 'replay one policy; write runs/<id>/ (metrics, trades, equity)'],
   ['ab [--dataset DIR…] [--a P] [--b P]', 'A/B of RL v1 vs RL v2 (or any two policies): CIs, verdict, report.html'],
   ['ab --history', 'past A/B verdicts (runs/ab-history.jsonl)'],
+  ['sweep --policy P --param k=a,b', 'run a grid (or --random K) of params × seeds; rank cells, DSR of the best'],
   ['stats --equity|--returns FILE', 'Sharpe, Sortino, drawdown, PSR of your own series'],
   ['config defaults', 'the complete default configuration, each field described'],
   ['config check <file>', 'check a config file and print it resolved'],
@@ -61,7 +63,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         .demandCommand(1, 'name a data command: inspect, generate or aggregate')
         .strict(),
     );
-  configCommand(statsCommand(abCommand(replayCommand(cli))))
+  configCommand(statsCommand(sweepCommand(abCommand(replayCommand(cli)))))
     .demandCommand(1, 'name a command')
     .epilogue(commandEpilogue())
     .strict()
