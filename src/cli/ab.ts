@@ -4,7 +4,6 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { DEFAULT_BOOTSTRAP } from '../ab/analyse.js';
 import { appendHistory, historyEntry, readHistory, sameArms } from '../ab/history.js';
@@ -22,7 +21,7 @@ import { loadMarkets } from '../runner/markets.js';
 import { createRunFolder } from '../runs/run-folder.js';
 import { toJson } from '../runs/run-files.js';
 import { longestLookbackBars } from '../runs/train-split.js';
-import { bundledDataset } from './bundled.js';
+import { bundledDataset, packageVersion } from './bundled.js';
 import { dataLoadOptions, withDataOptions, type DataArgs } from './data-options.js';
 import { EXIT_INTERRUPTED, EXIT_RUNS_FAILED, handleInterrupts, progressBar, setExitCode } from './progress.js';
 
@@ -68,9 +67,6 @@ export function parseMetric(text: string): AbMetricKey {
   if (key === undefined) throw new InputError(`--metric '${text}' is not one of ${Object.keys(METRIC_NAMES).join(', ')}`);
   return key;
 }
-
-const packageVersion = (): string =>
-  (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** A policy module path made absolute (workers load it); a built-in name as it is. */
 const policyRef = (name: string) => (/[\\/]|\.[cm]?[jt]s$/i.test(name) ? resolve(name) : name);

@@ -1,5 +1,5 @@
 /** Paths inside the installed package: its root and the bundled dataset. */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,4 +19,9 @@ export function bundledDataset(): string {
   const path = join(packageRoot(), 'datasets', 'synthetic-5m');
   const shown = relative(process.cwd(), path);
   return shown.startsWith('..') || shown === '' ? path : shown;
+}
+
+/** replaylab's version, from its package.json. */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }

@@ -1,5 +1,5 @@
 /** `replaylab replay`: one policy over one market, written to `runs/<id>/`. */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { mergeConfigInput, readConfigFile, resolveConfig, type RunConfig } from '../config/index.js';
@@ -15,6 +15,7 @@ import { phasedReplay } from '../runs/phased-replay.js';
 import { periodGaps, selectPeriod, writeRunFiles, type ReplayRunOutput } from '../runs/replay-run.js';
 import { toJson } from '../runs/run-files.js';
 import { splitPeriod, type TrainEvalSplit } from '../runs/train-split.js';
+import { packageVersion } from './bundled.js';
 import { dataLoadOptions, withDataOptions, type DataArgs } from './data-options.js';
 import { formatPairs } from './output.js';
 
@@ -41,9 +42,6 @@ interface ReplayArgs extends DataArgs {
   trainFrac: number | undefined;
   warmStart: string | undefined;
 }
-
-const packageVersion = (): string =>
-  (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 function parseTimeOption(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;

@@ -6,16 +6,15 @@
  * Everything the user typed is checked before any data is read or any run started. `--resume DIR`
  * takes the plan from DIR/sweep.json; plan flags given with it must agree with that plan.
  */
-import { setMaxListeners } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { readConfigFile } from '../config/index.js';
 import { InputError, displayPath } from '../data/index.js';
 import type { MarketData } from '../engine/replay.js';
 import { isPolicyFile } from '../policies/load-policy.js';
 import { defaultWorkers } from '../runner/pool.js';
+import { bundledDataset, packageVersion } from './bundled.js';
 import { loadMarkets, type DatasetInfo } from '../runner/markets.js';
 import { toJson } from '../runs/run-files.js';
 import { parseAxes, valueText } from '../sweep/axes.js';
@@ -70,21 +69,6 @@ const DEFAULT_SEEDS = 3;
 const DEFAULT_METRIC: MetricKey = 'sharpe';
 const TERMINAL_CELLS = 5;
 
-/** The folder holding package.json: the bundled dataset lives under it. */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find the replaylab package root');
-    dir = up;
-  }
-  return dir;
-}
-
-const packageVersion = (): string => (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-
-export const bundledDataset = (): string => join(packageRoot(), 'datasets', 'synthetic-5m');
-
 function wholeNumber(flag: string, value: number | undefined, min: number): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isSafeInteger(value) || value < min) throw new InputError(`--${flag} must be a whole number ≥ ${min}, got ${value}`);
@@ -93,7 +77,7 @@ function wholeNumber(flag: string, value: number | undefined, min: number): numb
 
 /** Dataset keys (as given) and absolute paths, each folder once; the bundled dataset by default. */
 function datasetsOf(given: readonly string[] | undefined): { key: string; path: string }[] {
-  const list = given === undefined || given.length === 0 ? [displayPath(bundledDataset())] : given;
+  const list = given === undefined || given.length === 0 ? [bundledDataset()] : given;
   const seen = new Set<string>();
   const datasets: { key: string; path: string }[] = [];
   for (const key of list) {
@@ -310,8 +294,6 @@ async function runSweepCommand(args: SweepArgs): Promise<void> {
   writeFileAtomic(join(folder, 'sweep.json'), toJson(document('incomplete', countRows(previous, planned))));
 
   const controller = new AbortController();
-  // runSpecs hands the signal to every task of the pool: one abort listener per run.
-  setMaxListeners(planned + 16, controller.signal);
   const release = handleInterrupts(() => controller.abort());
   const bar = progressBar(runsToDo(plannedRuns(plan, periods), previous).length);
   let outcome;
