@@ -2,7 +2,7 @@
  * A heatmap as an HTML table: a 2-D grid of values (say, a sweep's metric by two parameters), each
  * cell coloured on a diverging scale around a centre and showing its value, with row and column
  * labels. Blue is the good side, red the bad one (reversed for a lower-is-better metric); cells
- * without a value are grey and print "–".
+ * without a value are grey and print "–". One cell may be marked (outlined, bold), e.g. the best.
  */
 import { formatNumber, type Numeric } from './format.js';
 import { html, type SafeHtml } from './html.js';
@@ -38,6 +38,8 @@ export interface HeatmapOptions {
   readonly higherIsBetter?: boolean;
   /** Hover text of a cell (default "row, column: value"). */
   readonly cellTitle?: (row: number, column: number) => string;
+  /** One cell drawn with a dark outline and in bold (e.g. the best one). */
+  readonly marked?: { readonly row: number; readonly column: number };
   readonly id?: string;
 }
 
@@ -55,10 +57,11 @@ export function heatmapTable(options: HeatmapOptions): SafeHtml {
     const cells = options.columnLabels.map((columnLabel, c) => {
       const value = options.values[r]?.[c];
       const title = options.cellTitle?.(r, c) ?? `${rowLabel}, ${columnLabel}: ${format(value)}`;
-      if (typeof value !== 'number' || !Number.isFinite(value)) return html`<td class="empty" title="${title}">${format(value)}</td>`;
+      const marked = options.marked?.row === r && options.marked.column === c;
+      if (typeof value !== 'number' || !Number.isFinite(value)) return html`<td class="empty${marked ? ' marked' : ''}" title="${title}">${format(value)}</td>`;
       const t = spread === 0 ? 0 : (sign * (value - center)) / spread;
       const ink = Math.abs(t) > 0.55 ? '#ffffff' : '#1f2933';
-      return html`<td style="background:${divergingColor(t)};color:${ink}" title="${title}">${format(value)}</td>`;
+      return html`<td${marked ? html` class="marked"` : ''} style="background:${divergingColor(t)};color:${ink}" title="${title}">${format(value)}</td>`;
     });
     return html`<tr><th scope="row">${rowLabel}</th>${cells}</tr>`;
   });

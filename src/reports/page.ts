@@ -52,7 +52,9 @@ dl.facts dd { margin: 0; }
 .card { border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px 6px; margin: 14px 0; }
 table.heatmap td { text-align: center; min-width: 64px; font-variant-numeric: tabular-nums; border: 1px solid #ffffff; }
 table.heatmap td.empty { background: #eceff3; color: var(--muted); }
-table.heatmap th.corner { font-weight: 400; color: var(--muted); }
+table.heatmap thead th { text-align: center; }
+table.heatmap th.corner { font-weight: 400; color: var(--muted); text-align: left; }
+table.heatmap td.marked { outline: 3px solid var(--ink); outline-offset: -3px; font-weight: 700; }
 table.heatmap caption { caption-side: top; text-align: left; font-weight: 600; padding-bottom: 6px; }
 footer { margin-top: 40px; padding-top: 12px; border-top: 1px solid var(--line); color: var(--muted); font-size: 12px; }
 details > summary { cursor: pointer; color: var(--accent); margin: 6px 0; }

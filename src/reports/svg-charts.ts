@@ -310,6 +310,8 @@ export interface StripPlotOptions {
   readonly estimateName?: string;
   readonly include?: readonly number[];
   readonly width?: number;
+  /** Room left of the rows for the group names, in px (default 30: one or two letters). */
+  readonly labelWidth?: number;
 }
 
 /**
@@ -327,7 +329,7 @@ export function stripPlot(options: StripPlotOptions): SafeHtml {
   const formatValue = options.formatValue ?? ((v: Numeric) => formatNumber(v, 2));
   const estimateName = options.estimateName ?? 'estimate';
   const rowHeight = 40;
-  const left = 30;
+  const left = options.labelWidth ?? 30;
   const right = width - 18;
   const top = 30;
   const rowsBottom = top + options.groups.length * rowHeight;

@@ -1,10 +1,16 @@
 /** `summary.md`: the sweep's summary as Markdown (the same facts as summary.html and the terminal). */
 import { valueText } from './axes.js';
 import { describeAxis, describeSearch, formatFigure, formatRange } from './format.js';
+import { metricInfo, type MetricKey } from './results-csv.js';
 import { DSR_SIGNIFICANT, type CellStats, type ReportContext, type SweepSummary } from './summary.js';
 
 /** How many cells the "best cells" table shows (the full table shows them all). */
 export const TOP_CELLS = 10;
+
+/** The metrics whose medians the full table shows besides the ranking metric's spread. */
+export function otherMedianMetrics(ranking: MetricKey): MetricKey[] {
+  return (['returnPct', 'sharpe', 'maxDrawdownPct', 'trades', 'psr'] as const).filter((k) => k !== ranking);
+}
 
 const cellText = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -107,9 +113,9 @@ export function renderSummaryMarkdown(summary: SweepSummary, context: ReportCont
   }
 
   out.push('## All cells', '');
-  const others = (['returnPct', 'sharpe', 'maxDrawdownPct', 'trades', 'psr'] as const).filter((k) => k !== metric.key);
+  const others = otherMedianMetrics(metric.key);
   const fullHeader = [...header, 'failed', ...others.map((k) => `${k} median`)];
-  const fullRows = summary.cells.map((c) => [...row(c), String(c.failed), ...others.map((k) => formatFigure(c.medians[k], k === 'trades' ? 1 : k === 'psr' || k === 'sharpe' ? 3 : 2))]);
+  const fullRows = summary.cells.map((c) => [...row(c), String(c.failed), ...others.map((k) => formatFigure(c.medians[k], metricInfo(k).digits))]);
   out.push(table(fullHeader, fullRows, numeric(2 + keys.length)), '');
 
   if (summary.failures.length > 0) {

@@ -28,6 +28,13 @@ export interface Spread {
   readonly max: number;
 }
 
+/** The ranking metric of one ok run of a cell (NaN where undefined). */
+export interface RunScore {
+  readonly dataset: string;
+  readonly seed: number;
+  readonly value: number;
+}
+
 export interface CellStats {
   readonly cell: SweepCell;
   /** 1 = best by the ranking metric's IQM; cells without a score come last. */
@@ -36,6 +43,8 @@ export interface CellStats {
   readonly ok: number;
   readonly failed: number;
   readonly score: Spread;
+  /** The ranking metric of each ok run, in plan order (dataset, then seed). */
+  readonly runScores: readonly RunScore[];
   /** The median of every metric over the cell's ok runs. */
   readonly medians: Readonly<Record<MetricKey, number>>;
   /** The cell as one track record (means of its runs' daily figures); null without a defined Sharpe. */
@@ -200,6 +209,7 @@ export function summarizeSweep(input: SummaryInput): SweepSummary {
       ok: ok.length,
       failed: rows.length - ok.length,
       score: spread(ok.map((r) => r.numbers[metric.key])),
+      runScores: ok.map((r) => ({ dataset: r.dataset, seed: r.seed, value: r.numbers[metric.key] })),
       medians,
       sample: cellSample(ok),
     };

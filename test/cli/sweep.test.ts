@@ -80,8 +80,8 @@ describe('sweep', () => {
     expect(md).toMatch(/\*\*DSR \d\.\d\d: the probability that the best cell's true daily Sharpe .* the best Sharpe expected of 4 cells of no skill/);
     expect(md).not.toContain('INCOMPLETE');
     const html = readFileSync(join(folder, 'summary.html'), 'utf8');
-    expect(html).toContain('<table class="heat">');
-    expect(html).not.toMatch(/<script|https?:/);
+    expect(html).toContain('<table class="heatmap" id="heatmap-table">');
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
   });
 
   it('writes the same results.csv with 2 workers, into runs/sweep-<time>-random by default', () => {

@@ -69,6 +69,8 @@ export interface BrowserCheck {
   readonly verdictText: string | null;
   /** The text of the first `pre.run-error`, if any (to see that an error prints as text). */
   readonly firstRunError: string | null;
+  /** How many elements each selector of `options.count` matched. */
+  readonly counts: Readonly<Record<string, number>>;
 }
 
 export interface CheckOptions {
@@ -82,6 +84,8 @@ export interface CheckOptions {
   readonly executablePath?: string;
   /** A full-page screenshot written here, if given. */
   readonly screenshot?: string;
+  /** CSS selectors whose matches to count (e.g. `table.heatmap td`), returned in `counts`. */
+  readonly count?: readonly string[];
 }
 
 const LOCAL_URL = /^(file|data|about):/;
@@ -131,6 +135,8 @@ export async function checkReportInBrowser(file: string, options: CheckOptions =
     const verdictText = (await verdict.count()) > 0 && (await verdict.isVisible()) ? (await verdict.innerText()).trim() : null;
     const runError = page.locator('pre.run-error').first();
     const firstRunError = (await runError.count()) > 0 ? await runError.innerText() : null;
+    const counts: Record<string, number> = {};
+    for (const selector of options.count ?? []) counts[selector] = await page.locator(selector).count();
     if (options.screenshot !== undefined) await page.screenshot({ path: options.screenshot, fullPage: true });
 
     const problems: string[] = [];
@@ -154,7 +160,7 @@ export async function checkReportInBrowser(file: string, options: CheckOptions =
     else if (options.verdictText !== undefined && !verdictText.includes(options.verdictText)) {
       problems.push(`the verdict reads "${verdictText}", expected it to contain "${options.verdictText}"`);
     }
-    return { problems, consoleErrors, pageErrors, dialogs, requests, charts, verdictText, firstRunError };
+    return { problems, consoleErrors, pageErrors, dialogs, requests, charts, verdictText, firstRunError, counts };
   } finally {
     await browser.close();
   }

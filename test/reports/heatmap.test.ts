@@ -55,6 +55,15 @@ describe('heatmapTable', () => {
     expect(table(false)).toContain('<td style="background:#b2182b;color:#ffffff" title="0.02%, 0: 1.20">1.20</td>');
   });
 
+  it('marks one cell (outlined and bold by the page CSS), with or without a value', () => {
+    const marked = (row: number, column: number) =>
+      heatmapTable({ caption: 'c', rowTitle: 'r', columnTitle: 'k', rowLabels: ['1', '2'], columnLabels: ['x', 'y'], values: [[1, 2], [3, null]], marked: { row, column } }).text;
+    expect(marked(0, 1).match(/class="marked"/g)).toHaveLength(1);
+    expect(marked(0, 1)).toContain(`<td class="marked" style="background:${divergingColor(2 / 3)};color:#ffffff" title="1, y: 2.00">2.00</td>`);
+    expect(marked(1, 1)).toContain('<td class="empty marked" title="2, y: –">–</td>');
+    expect(table()).not.toContain('marked');
+  });
+
   it('escapes labels', () => {
     expect(table()).toContain('slippage &lt;bps&gt;');
     expect(table()).not.toContain('<bps>');

@@ -160,6 +160,15 @@ describe('stripPlot', () => {
     expect(svg).toContain('<title>IQM 0.50</title>');
   });
 
+  it('leaves room for longer group names when asked (labelWidth)', () => {
+    const narrow = plot();
+    expect(narrow).toContain('<text x="20" y="54" text-anchor="end" font-size="12" font-weight="600" fill="#0072B2">A</text>');
+    const wide = stripPlot({ id: 'strip-w', title: 'Sharpe', labelWidth: 60, groups: [{ key: 'c01', name: 'c01', color: '#0b5cad', points: [{ value: 1, label: 'seed 1' }], estimate: null }] }).text;
+    expect(wide).toContain('text-anchor="end" font-size="12" font-weight="600" fill="#0b5cad">c01</text>');
+    expect(wide).toContain('<text x="50" y="54"');
+    expect(wide).toContain('<line class="axis" x1="60"');
+  });
+
   it('jitter is deterministic, in [−0.5, 0.5), and spreads neighbours apart', () => {
     const values = Array.from({ length: 50 }, (_, i) => jitter(i));
     expect(values.every((v) => v >= -0.5 && v < 0.5)).toBe(true);

@@ -1,35 +1,11 @@
-/** The summary: cells ranked over seeds and datasets, the DSR of the best cell, the heatmap, and the reports. */
+/** The summary: cells ranked over seeds and datasets, the DSR of the best cell, the heatmap, and summary.md. */
 import { describe, expect, it } from 'vitest';
 import { expectedMaxSharpe } from '../../src/metrics/sharpe-inference.js';
 import { parseAxes } from '../../src/sweep/axes.js';
 import { gridCells } from '../../src/sweep/cells.js';
-import { emptyNumbers, type NumberColumn, type ResultRow } from '../../src/sweep/results-csv.js';
-import { renderSummaryHtml } from '../../src/sweep/summary-html.js';
 import { renderSummaryMarkdown } from '../../src/sweep/summary-md.js';
-import { deflatedSharpe, spread, summarizeSweep, type CellStats, type ReportContext } from '../../src/sweep/summary.js';
-
-const axes = parseAxes(['a=1,2', 'b=x,y'], false);
-const cells = gridCells(axes); // c01 a=1 b=x, c02 a=1 b=y, c03 a=2 b=x, c04 a=2 b=y
-
-function ok(cell: string, seed: number, numbers: Partial<Record<NumberColumn, number>>): ResultRow {
-  const values = cells.find((c) => c.id === cell)!.values;
-  return { cell, values, dataset: 'd', seed, status: 'ok', error: '', numbers: { ...emptyNumbers(), ...numbers }, modelSource: '' };
-}
-const failed = (cell: string, seed: number): ResultRow => ({ ...ok(cell, seed, {}), status: 'failed', error: 'boom at bar 500' });
-
-// Per-period (daily) figures chosen so that the cells' track records are
-// c01: SR̂ 0.15, T 110, γ₃ −0.2, γ₄ 5;  c02: SR̂ 0.05;  c03: SR̂ −0.04;  c04: every run failed.
-const rows: ResultRow[] = [
-  ok('c01', 1, { sharpe: 2, maxDrawdownPct: 30, returnPct: 10, dailySharpe: 0.1, dailyReturns: 100, dailySkewness: -0.5, dailyKurtosis: 4 }),
-  ok('c01', 2, { sharpe: 3, maxDrawdownPct: 20, returnPct: 12, dailySharpe: 0.2, dailyReturns: 120, dailySkewness: 0.1, dailyKurtosis: 6 }),
-  ok('c02', 1, { sharpe: 1, maxDrawdownPct: 5, returnPct: 3, dailySharpe: 0.05, dailyReturns: 110, dailySkewness: 0, dailyKurtosis: 3 }),
-  ok('c02', 2, { sharpe: 1, maxDrawdownPct: 6, returnPct: 4, dailySharpe: 0.05, dailyReturns: 110, dailySkewness: 0, dailyKurtosis: 3 }),
-  ok('c03', 1, { sharpe: -1, maxDrawdownPct: 50, returnPct: -8, dailySharpe: -0.05, dailyReturns: 110, dailySkewness: 0, dailyKurtosis: 3 }),
-  ok('c03', 2, { sharpe: -0.5, maxDrawdownPct: 40, returnPct: -4, dailySharpe: -0.03, dailyReturns: 110, dailySkewness: 0, dailyKurtosis: 3 }),
-  failed('c04', 1),
-  failed('c04', 2),
-];
-const input = { axes, cells, datasets: ['d'], seeds: [1, 2], rows, complete: true } as const;
+import { deflatedSharpe, spread, summarizeSweep, type CellStats } from '../../src/sweep/summary.js';
+import { cells, context, input, rows } from '../helpers/sweep-summary-fixture.js';
 
 describe('spread', () => {
   it('gives the median, IQM (mean of the middle half) and min–max of the defined values', () => {
@@ -54,6 +30,11 @@ describe('summarizeSweep', () => {
       { cell: 'c04', dataset: 'd', seed: 2, error: 'boom at bar 500' },
     ]);
     expect(summary.cells[0]!.medians.returnPct).toBe(11);
+    expect(summary.cells[0]!.runScores).toEqual([
+      { dataset: 'd', seed: 1, value: 2 },
+      { dataset: 'd', seed: 2, value: 3 },
+    ]);
+    expect(summary.cells[3]!.runScores).toEqual([]);
   });
 
   it('ranks a lower-is-better metric from the lowest', () => {
@@ -91,6 +72,7 @@ describe('summarizeSweep', () => {
       ok: 1,
       failed: 0,
       score: spread([sharpe]),
+      runScores: [{ dataset: 'd', seed: 1, value: sharpe }],
       medians: {} as CellStats['medians'],
       sample: { sharpe, observations: 250, skewness: 0, kurtosis: 3 },
     });
@@ -123,30 +105,7 @@ describe('summarizeSweep', () => {
   });
 });
 
-describe('summary.md and summary.html', () => {
-  const context: ReportContext = {
-    policy: 'random',
-    search: { mode: 'grid' },
-    axes,
-    seeds: [1, 2],
-    datasets: [
-      {
-        key: 'd',
-        name: 'd',
-        bars: 1_000,
-        synthetic: true,
-        fingerprint: 'sha256:00',
-        train: null,
-        embargoBars: 0,
-        evaluation: { start: '2024-01-01T00:00:00Z', end: '2024-02-12T16:00:00Z', bars: 1_000 },
-      },
-    ],
-    trainFrac: null,
-    configFile: null,
-    folder: 'runs/sweep-x',
-    replaylab: '0.1.0',
-  };
-
+describe('summary.md', () => {
   it('Markdown: best cells, the DSR sentence, the heatmap and the failed runs', () => {
     const md = renderSummaryMarkdown(summarizeSweep({ ...input, metric: 'sharpe' }), context);
     expect(md).toContain('| 1 | c01 | 1 | x | 2/2 | 2.500 | 2.500 | 2.000 – 3.000 |');
@@ -154,6 +113,7 @@ describe('summary.md and summary.html', () => {
     expect(md).toContain('## Heatmap: Sharpe IQM');
     expect(md).toContain('| a \\ b | x | y |\n|---|---:|---:|\n| 1 | **2.500** | 1.000 |\n| 2 | -0.750 | n/a |');
     expect(md).toContain('| c04 | d | 1 | boom at bar 500 |');
+    expect(md).toContain('| 1 | c01 | 1 | x | 2/2 | 2.500 | 2.500 | 2.000 – 3.000 | 0 | 11.00 | 25.00 | n/a | n/a |');
     expect(md).not.toContain('INCOMPLETE');
     expect(md).not.toContain('SYNTHETIC MODEL SCORES');
   });
@@ -163,23 +123,13 @@ describe('summary.md and summary.html', () => {
     const summary = summarizeSweep({ ...input, rows: synthetic, metric: 'sharpe' });
     expect(summary.syntheticModelRuns).toBe(3);
     expect(renderSummaryMarkdown(summary, context)).toContain('> **SYNTHETIC MODEL SCORES** in 3 of 6 ok runs: the datasets have no predictions.csv');
-    expect(renderSummaryHtml(summary, context)).toContain('<p class="banner">SYNTHETIC MODEL SCORES in 3 of 6 ok runs');
   });
 
-  it('marks an incomplete sweep in both reports', () => {
+  it('marks an incomplete sweep', () => {
     const partial = summarizeSweep({ ...input, rows: rows.slice(0, 3), complete: false, metric: 'sharpe' });
     expect(partial.runs.notRun).toBe(5);
     const md = renderSummaryMarkdown(partial, context);
     expect(md).toContain('> **INCOMPLETE SWEEP**: 3 of 8 runs finished (5 not run).');
     expect(md).toContain('`replaylab sweep --resume runs/sweep-x`');
-    expect(renderSummaryHtml(partial, context)).toContain('<p class="banner">INCOMPLETE SWEEP: 3 of 8 runs finished');
-  });
-
-  it('HTML is one self-contained page: no scripts, nothing fetched, a coloured heatmap', () => {
-    const html = renderSummaryHtml(summarizeSweep({ ...input, metric: 'sharpe' }), { ...context, policy: 'a<b>&"c"' });
-    expect(html).not.toMatch(/<script|https?:|<link|src=/);
-    expect(html).toContain('a&lt;b&gt;&amp;&quot;c&quot;');
-    expect(html).toContain('<td class="best" style="background:hsl(120, 65%, 78%)" title="c01">2.500</td>');
-    expect(html).toContain('<td style="background:hsl(0, 65%, 78%)" title="c03">-0.750</td>');
   });
 });
