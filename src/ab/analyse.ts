@@ -253,7 +253,7 @@ export function goLiveChecklist(
       detail:
         measured.length === 0
           ? 'too few updates in training to tell'
-          : measured.map((r) => `${r.name}: mean |ΔQ| in the last third of training is ${fmt(sortedMedian(r.values) * 100, 0)}% of the first third's (median of ${r.values.length} runs)`).join('; '),
+          : measured.map((r) => `${r.name}: mean |ΔQ| in the last third of training is ${fmt(sortedMedian(r.values) * 100, 0)}% of the first third's (median of ${r.values.length} run${r.values.length === 1 ? '' : 's'})`).join('; '),
     });
     const growth = agentNames.map((name) => {
       const agents = per(name);
@@ -262,19 +262,27 @@ export function goLiveChecklist(
     items.push({
       criterion: 'Q-tables growing during training',
       status: growth.every((g) => g.states > 0) ? 'pass' : 'fail',
-      detail: growth.map((g) => `${g.name}: median ${fmt(g.states, 0)} states, ${fmt(g.lastThird, 0)} of them new in the last third of training`).join('; '),
+      detail: growth.map((g) => `${g.name}: median ${fmt(g.states, 0)} state${g.states === 1 ? '' : 's'}, ${fmt(g.lastThird, 0)} of them new in the last third of training`).join('; '),
     });
   }
+  const notRun = counts.planned - counts.ok - counts.failed;
   items.push({
     criterion: 'No critical errors',
     status: counts.failed === 0 ? 'pass' : 'fail',
-    detail: counts.failed === 0 ? `all ${counts.ok} runs finished` : `${counts.failed} of ${counts.planned} runs failed (listed under Runs)`,
+    detail:
+      (counts.failed === 0 ? `no run failed (${counts.ok} of ${counts.planned} finished)` : `${counts.failed} of ${counts.planned} runs failed (listed under Runs)`) +
+      (notRun > 0 ? `; ${notRun} did not run (interrupted)` : ''),
   });
+  // `history` holds the earlier verdicts of the same comparison and, when this A/B finished, its own last.
   const recent = history.slice(-3);
+  const includesThis = counts.cancelled === 0;
   items.push({
     criterion: `Not worse than ${labels.a} in 3 A/Bs in a row (the guide's revert rule)`,
     status: recent.length < 3 ? 'n/a' : recent.every((h) => h.verdict === 'worse') ? 'fail' : 'pass',
-    detail: recent.length === 0 ? 'no earlier A/B of these arms in ab-history.jsonl' : `the last ${recent.length} verdicts, this one included: ${recent.map((h) => h.verdict).join(', ')}`,
+    detail:
+      recent.length === 0
+        ? 'no earlier A/B of these arms, datasets and metric in ab-history.jsonl'
+        : `fails when the last 3 verdicts of the same comparison are all "worse"; the last ${recent.length === 1 ? 'verdict' : `${recent.length} verdicts`}${includesThis ? ', this one included' : ' (this interrupted A/B has none)'}: ${recent.map((h) => h.verdict).join(', ')}`,
   });
   return items;
 }
@@ -292,7 +300,8 @@ export function primaryVerdict(
   metric: MetricComparison,
   labels: Readonly<Record<ArmKey, string>>,
   complete: boolean,
-  pairs: number,
+  runsPerArm: number,
+  tasks: number,
 ): AbReport['primary'] {
   const p = metric.probabilityBBetter;
   const direction = metric.higherIsBetter === false ? 'lower' : 'higher';
@@ -302,7 +311,7 @@ export function primaryVerdict(
   }
   if (Number.isNaN(p.point)) return { ...base, verdict: 'no verdict', reading: `No task has finished runs of both arms, so there is nothing to compare.` };
   const verdict = verdictOf(p);
-  const stated = `P(${labels.b} better than ${labels.a} on ${metric.label}, ${direction} is better) = ${formatInterval(p)} (95% bootstrap CI over ${pairs} paired runs)`;
+  const stated = `P(${labels.b} better than ${labels.a} on ${metric.label}, ${direction} is better) = ${formatInterval(p)} (95% bootstrap CI; ${runsPerArm} runs per arm over ${tasks} task${tasks === 1 ? '' : 's'})`;
   const reading =
     verdict === 'better'
       ? `${labels.b} is better: ${stated}; the whole interval lies above 0.5.`

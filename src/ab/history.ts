@@ -72,8 +72,11 @@ export function readHistory(runsDir: string): HistoryEntry[] {
   return entries;
 }
 
-/** Entries comparing the same two arms (by label), oldest first. */
-export const sameArms = (entries: readonly HistoryEntry[], a: string, b: string) => entries.filter((e) => e.a === a && e.b === b);
+/** The same comparison: the same two arms (by label), on the same data (fingerprints), judged on the same metric. */
+export function sameComparison(entries: readonly HistoryEntry[], c: { a: string; b: string; metric: string; fingerprints: readonly string[] }): HistoryEntry[] {
+  const data = [...c.fingerprints].sort().join(',');
+  return entries.filter((e) => e.a === c.a && e.b === c.b && e.metric === c.metric && e.datasets.map((d) => d.fingerprint).sort().join(',') === data);
+}
 
 export function appendHistory(runsDir: string, entry: HistoryEntry): string {
   const file = historyFile(runsDir);

@@ -274,7 +274,7 @@ function verdictBox(report: AbReport): SafeHtml {
 <p class="probability">P(B better than A) = <strong>${formatProbability(p.point)}</strong>, ${level} CI ${formatBounds(p.low, p.high)}</p>
 ${probabilityIntervalChart({ id: 'probability-chart', interval: p, color: ARM_COLORS.b, intervalName: `${level} CI`, lowSide: 'A better', highSide: 'B better' })}
 <p class="reading">${primary.reading}</p>
-<p class="small muted">How sure: “better” needs the whole ${level} CI of P(B better than A) above 0.5, “worse” wholly below it; here it ${ciPosition(p.low, p.high)}. P(B better than A) is the chance that a run of B beats a run of A on the same task${direction}, averaged over ${plural(design.tasks.length, 'task')} of ${plural(design.seeds.length, 'seed')} each; its CI comes from ${formatCount(design.bootstrap.probabilityReps)} bootstrap resamples of the seeds within each task. A probability, not a certainty: 0.5 means no difference, 1 that every run of B beats every run of A.</p>
+<p class="small muted">How sure: “better” needs the whole ${level} CI of P(B better than A) above 0.5, “worse” wholly below it; ${primary.verdict === 'no verdict' ? 'no verdict is given for an A/B that did not finish, whatever the interval of the runs that did' : `here it ${ciPosition(p.low, p.high)}`}. P(B better than A) is the chance that a run of B beats a run of A on the same task${direction}, averaged over ${plural(design.tasks.length, 'task')} of ${plural(design.seeds.length, 'seed')} each; its CI comes from ${formatCount(design.bootstrap.probabilityReps)} bootstrap resamples of the seeds within each task. A probability, not a certainty: 0.5 means no difference, 1 that every run of B beats every run of A.</p>
 </section>`;
 }
 
@@ -522,13 +522,13 @@ export function renderAbHtml(report: AbReport): string {
       incompleteBanner(report),
       setup(report),
       verdictBox(report),
+      warningsSection(report),
       metricsTable(report),
       checklist(report),
       curvesSection(report),
       distributions(report),
       psrSection(report),
       runsTable(report),
-      warningsSection(report),
       footer(report),
     ],
     '\n',

@@ -46,7 +46,8 @@ export function renderAbMarkdown(report: AbReport): string {
   );
   out.push('## Design', '', '| | |', '|---|---|', ...designLines(report).map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`), '');
   out.push('## Metrics', '');
-  out.push(`IQM [95% CI] per arm over ${report.counts.ok} finished runs; mean and median beside it; the paired difference is B − A on the same task and seed.`, '');
+  const perArm = (arm: 'a' | 'b') => report.runs.filter((r) => r.arm === arm && r.status === 'ok').length;
+  out.push(`IQM [95% CI] per arm over its finished runs (A ${perArm('a')}, B ${perArm('b')}); mean and median beside it; the paired difference is B − A on the same task and seed.`, '');
   out.push(
     `| metric | A ${arms.a.label} IQM | A mean / median | B ${arms.b.label} IQM | B mean / median | B − A (IQM) | P(B better) |`,
     '|---|---|---|---|---|---|---|',

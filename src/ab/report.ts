@@ -1,5 +1,6 @@
 /** Assembles the A/B report (report.json) from the plan, the runs' outcomes and the history. */
-import { formatIsoTime } from '../data/index.js';
+import { formatDuration, formatIsoTime } from '../data/index.js';
+import { periodGaps } from '../runs/replay-run.js';
 import type { RunOutcome } from '../runner/execute-spec.js';
 import type { LoadedMarket } from '../runner/markets.js';
 import { compareMetrics, goLiveChecklist, primaryVerdict, psrSummary, runRecords, taskCurves, type BootstrapSettings } from './analyse.js';
@@ -49,9 +50,7 @@ export function buildAbReport(input: AbReportInput): AbReport {
   const complete = !input.interrupted && counts.cancelled === 0;
   const metrics = compareMetrics(plan, outcomes, input.bootstrap);
   const primaryMetric = metrics.find((m) => m.key === input.metric)!;
-  const okRuns = new Set(runs.filter((r) => r.status === 'ok').map((r) => `${r.arm}|${r.task}|${r.seed}`));
-  const pairs = runs.filter((r) => r.arm === 'a' && okRuns.has(`a|${r.task}|${r.seed}`) && okRuns.has(`b|${r.task}|${r.seed}`)).length;
-  const primary = primaryVerdict(primaryMetric, labels, complete, pairs);
+  const primary = primaryVerdict(primaryMetric, labels, complete, input.seeds.length, plan.tasks.length);
   const marketByKey = new Map(input.markets.map((m) => [m.key, m]));
   const days = plan.tasks.map((task) => {
     const market = marketByKey.get(task.datasetKey)!.market;
@@ -63,6 +62,17 @@ export function buildAbReport(input: AbReportInput): AbReport {
   for (const m of input.markets) {
     if (m.info.synthetic) warnings.push(`${m.info.name} is a SYNTHETIC (generated) dataset: the figures say how the agents behave, not what they would earn.`);
     if (m.info.gaps.count > 0) warnings.push(`${m.info.name} has ${m.info.gaps.count} gap(s) in its candles (${m.info.gaps.missingBars.toLocaleString('en-US')} bars missing): positions held across a gap exit at its far side.`);
+  }
+  // A long hole inside a test window: the daily returns step over it in one go.
+  for (const task of plan.tasks) {
+    const market = marketByKey.get(task.datasetKey)!.market;
+    const gaps = periodGaps(market.candles.columns.openTime, task.test, market.intervalMs);
+    if (gaps.count > 0 && gaps.largest.toMs - gaps.largest.fromMs >= 86_400_000) {
+      warnings.push(
+        `${task.info.id}: the test window spans a gap of ${formatDuration(gaps.largest.toMs - gaps.largest.fromMs)} in the candles (${formatIsoTime(gaps.largest.fromMs)} → ${formatIsoTime(gaps.largest.toMs)}): ` +
+          `the equity curve steps over it as one daily return and positions held across it exit at its far side, so this task's return, Sharpe and drawdown can be far off: read its runs with care, or give a dataset without the hole.`,
+      );
+    }
   }
   if (outcomes.some((o) => o.status === 'ok' && o.metrics.syntheticModels)) {
     warnings.push('Model scores are SYNTHETIC (models.source = synthetic, no predictions.csv): generated from future returns with a set skill, so an agent that learns to follow them is learning that skill, not a real model\'s.');

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { DEFAULT_BOOTSTRAP } from '../ab/analyse.js';
-import { appendHistory, historyEntry, readHistory, sameArms } from '../ab/history.js';
+import { appendHistory, historyEntry, readHistory, sameComparison } from '../ab/history.js';
 import { planAb, type AbArm, type AbSplit } from '../ab/plan.js';
 import { buildAbReport } from '../ab/report.js';
 import { renderAbHtml } from '../ab/report-html.js';
@@ -18,7 +18,7 @@ import { loadPolicy } from '../policies/load-policy.js';
 import { parseParams } from '../policies/params.js';
 import { defaultWorkers, runSpecs } from '../runner/index.js';
 import { loadMarkets } from '../runner/markets.js';
-import { createRunFolder } from '../runs/run-folder.js';
+import { checkOutFolder, createRunFolder } from '../runs/run-folder.js';
 import { toJson } from '../runs/run-files.js';
 import { longestLookbackBars } from '../runs/train-split.js';
 import { bundledDataset, packageVersion } from './bundled.js';
@@ -71,9 +71,9 @@ export function parseMetric(text: string): AbMetricKey {
 /** A policy module path made absolute (workers load it); a built-in name as it is. */
 const policyRef = (name: string) => (/[\\/]|\.[cm]?[jt]s$/i.test(name) ? resolve(name) : name);
 
-function armConfig(base: unknown, file: string | undefined): { input: Record<string, unknown>; config: RunConfig } {
+function armConfig(base: unknown, file: string | undefined, source: string): { input: Record<string, unknown>; config: RunConfig } {
   const input = mergeConfigInput(base, file === undefined ? {} : readConfigFile(file)) as Record<string, unknown>;
-  return { input, config: resolveConfig(input, file ?? 'the flags') };
+  return { input, config: resolveConfig(input, file ?? source) };
 }
 
 /** Both arms must pay the same costs: the engine sections must match field by field. */
@@ -171,7 +171,8 @@ export function abCommand(yargs: Argv) {
       if (a.fee !== undefined) engine.feeRate = a.fee;
       if (a.slippageBps !== undefined) engine.slippageBps = a.slippageBps;
       const base = mergeConfigInput(a.config === undefined ? {} : readConfigFile(a.config), Object.keys(engine).length > 0 ? { engine } : {});
-      const configs = { a: armConfig(base, a.configA), b: armConfig(base, a.configB) };
+      const source = a.config ?? 'the flags';
+      const configs = { a: armConfig(base, a.configA, source), b: armConfig(base, a.configB, source) };
       checkSameEngine(configs.a.config, configs.b.config);
       const params = { a: parseParams(a.paramA ?? []), b: parseParams(a.paramB ?? []) };
       // Two arms of one policy (an A/A test, or two configs of it) are told apart by their letter.
@@ -184,6 +185,8 @@ export function abCommand(yargs: Argv) {
         process.stderr.write(`note: both arms are ${a.a} with the same settings: an A/A test (expect P(B better) near 0.5, inconclusive)\n`);
       }
 
+      // A report folder that cannot be written is refused now, not after the runs.
+      if (a.out !== undefined) checkOutFolder(a.out);
       const paths = a.dataset !== undefined && a.dataset.length > 0 ? a.dataset : [bundledDataset()];
       const markets = await loadMarkets(paths, dataLoadOptions(a));
       // Policies are built once here, so a bad module or parameter stops the A/B before any run.
@@ -249,7 +252,7 @@ export function abCommand(yargs: Argv) {
         riskFreeRate: configs.a.config.metrics.riskFreeRate,
         bootstrap: { ...DEFAULT_BOOTSTRAP, reps: a.bootstrapReps },
         interrupted,
-        history: sameArms(history, arms.a.label, arms.b.label),
+        history: sameComparison(history, { a: arms.a.label, b: arms.b.label, metric, fingerprints: markets.map((m) => m.info.fingerprint) }),
         generated: {
           at: started.toISOString(),
           replaylab: packageVersion(),

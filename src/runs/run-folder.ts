@@ -26,15 +26,21 @@ export function runId(now: Date, policy: string, seed: number): string {
   return `${stamp}-${slug}-s${seed}`;
 }
 
+/** `--out DIR` must not exist, or be an empty folder; returns its absolute path. */
+export function checkOutFolder(out: string): string {
+  const destination = resolve(out);
+  if (existsSync(destination)) {
+    if (!statSync(destination).isDirectory()) throw new InputError(`--out ${out} is a file; give a folder that does not exist yet`);
+    if (readdirSync(destination).length > 0) throw new InputError(`--out ${out} already holds files; replaylab never overwrites a folder, give a new one`);
+  }
+  return destination;
+}
+
 /** A new run folder: `out` if given (it must not exist, or be empty), else a fresh id under `runsDir`. */
 export function createRunFolder(options: { out?: string; runsDir: string; id: string }): RunFolder {
   let destination: string;
   if (options.out !== undefined) {
-    destination = resolve(options.out);
-    if (existsSync(destination)) {
-      if (!statSync(destination).isDirectory()) throw new InputError(`--out ${options.out} is a file; give a folder that does not exist yet`);
-      if (readdirSync(destination).length > 0) throw new InputError(`--out ${options.out} already holds files; replaylab never overwrites a folder, give a new one`);
-    }
+    destination = checkOutFolder(options.out);
   } else {
     const base = resolve(options.runsDir, options.id);
     destination = base;

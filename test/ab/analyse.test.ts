@@ -42,7 +42,7 @@ describe('go-live checklist', () => {
     ]);
     expect(items[0]!.detail).not.toMatch(/not established/);
     expect(items[1]!.detail).toMatch(/contains 0\.5, so the difference is not established/);
-    expect(items[4]!.detail).toMatch(/50% of the first third's \(median of 1 runs\)/);
+    expect(items[4]!.detail).toMatch(/50% of the first third's \(median of 1 run\)/);
   });
 
   it('fails ε ≥ 0.1 and Q-values that move more at the end, and applies the revert rule to the last three verdicts', () => {
@@ -68,13 +68,13 @@ describe('go-live checklist', () => {
 
 describe('verdict reading', () => {
   it('states the interval and what it means, in the direction of the metric', () => {
-    const better = primaryVerdict(metric('maxDrawdownPct', 10, 8, [0.8, 0.62, 0.93], false), labels, true, 24);
+    const better = primaryVerdict(metric('maxDrawdownPct', 10, 8, [0.8, 0.62, 0.93], false), labels, true, 8, 3);
     expect(better.verdict).toBe('better');
     expect(better.reading).toBe(
-      'rl-v2 is better: P(rl-v2 better than rl-v1 on maxDrawdownPct, lower is better) = 0.80 [0.62, 0.93] (95% bootstrap CI over 24 paired runs); the whole interval lies above 0.5.',
+      'rl-v2 is better: P(rl-v2 better than rl-v1 on maxDrawdownPct, lower is better) = 0.80 [0.62, 0.93] (95% bootstrap CI; 8 runs per arm over 3 tasks); the whole interval lies above 0.5.',
     );
-    expect(primaryVerdict(metric('sharpe', 1, 1, [0.5, 0.3, 0.7]), labels, true, 24).reading).toMatch(/^Inconclusive: .* cannot tell the arms apart on sharpe/);
-    expect(primaryVerdict(metric('sharpe', 1, 0, [0.2, 0.1, 0.4]), labels, true, 24).verdict).toBe('worse');
-    expect(primaryVerdict(metric('sharpe', 1, 2, [0.9, 0.8, 1]), labels, false, 3).verdict).toBe('no verdict');
+    expect(primaryVerdict(metric('sharpe', 1, 1, [0.5, 0.3, 0.7]), labels, true, 8, 3).reading).toMatch(/^Inconclusive: .* cannot tell the arms apart on sharpe/);
+    expect(primaryVerdict(metric('sharpe', 1, 0, [0.2, 0.1, 0.4]), labels, true, 8, 3).verdict).toBe('worse');
+    expect(primaryVerdict(metric('sharpe', 1, 2, [0.9, 0.8, 1]), labels, false, 1, 3).verdict).toBe('no verdict');
   });
 });

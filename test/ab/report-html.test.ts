@@ -38,7 +38,7 @@ describe('renderAbHtml: the page', () => {
   });
 
   it('has its sections in reading order', () => {
-    const ids = ['incomplete-banner', 'setup', 'verdict', 'metrics', 'checklist', 'curves', 'distributions', 'psr', 'runs', 'warnings', 'generated'];
+    const ids = ['incomplete-banner', 'setup', 'verdict', 'warnings', 'metrics', 'checklist', 'curves', 'distributions', 'psr', 'runs', 'generated'];
     const positions = ids.map((id) => page.indexOf(`id="${id}"`));
     expect(positions.every((p) => p > 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
@@ -109,7 +109,7 @@ describe('renderAbHtml: missing and infinite numbers', () => {
     const verdict = element(renderAbHtml(throughJson(report)), 'section', 'verdict');
     expect(verdict).toContain('No verdict on Sharpe');
     expect(verdict).toContain('P(B better than A) = <strong>–</strong>, 95% CI [–]');
-    expect(verdict).toContain('here it could not be computed');
+    expect(verdict).toContain('no verdict is given for an A/B that did not finish');
     expect(verdict).not.toContain('class="ci"');
   });
 });
