@@ -179,21 +179,33 @@ describe('replaylab ab', () => {
   });
 
   it('Ctrl-C stops the batch, writes the finished runs as INCOMPLETE with no verdict, exits 130, adds no history', async () => {
-    // Each run sleeps 700 ms at bar 100: 12 runs on 2 workers take over 4 s; interrupted after 2.2 s.
+    // Each run notes its start in started.log and sleeps 700 ms at its 100th bar. With 2 workers, a
+    // third start means a run has finished: Ctrl-C then leaves most of the 12 runs not run.
+    const log = join(dir, 'started.log');
     writeFileSync(
       join(dir, 'slow.mjs'),
-      `export default () => ({ onBar(ctx) { if (ctx.bar === 100) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 700); return undefined; } });\n`,
+      `import { appendFileSync } from 'node:fs';
+export default () => {
+  let bars = 0;
+  return { onBar() { if (++bars === 100) { appendFileSync(${JSON.stringify(log)}, 'run\\n'); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 700); } return undefined; } };
+};
+`,
     );
     const child = spawn(process.execPath, [CLI_PATH, 'ab', '--dataset', 'gen', '--a', 'slow.mjs', '--b', 'slow.mjs', '--seeds', '6', '--train-frac', '0.5', '--workers', '2', '--runs-dir', 'stopped'], {
       cwd: dir,
       env: { ...process.env, REPLAYLAB_CACHE_DIR: join(dir, 'cache') },
     });
+    const started = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0);
+    const poll = setInterval(() => {
+      if (started() >= 3) {
+        clearInterval(poll);
+        child.kill('SIGINT');
+      }
+    }, 20);
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((done) => {
-      setTimeout(() => child.kill('SIGINT'), 2_200);
-      child.on('close', (status) => done(status));
-    });
+    const code = await new Promise<number | null>((done) => child.on('close', (status) => done(status)));
+    clearInterval(poll);
     expect(code, stderr).toBe(130);
     expect(stderr).toMatch(/interrupted: \d+ of 12 runs finished/);
     const { report, folder } = reportIn(join(dir, 'stopped'));
