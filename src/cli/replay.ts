@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { mergeConfigInput, readConfigFile, resolveConfig, type RunConfig } from '../config/index.js';
-import { InputError, displayPath, formatDuration, formatIsoTime, loadDataset, loadFileSet, parseIsoTime, type Dataset } from '../data/index.js';
+import { InputError, displayPath, formatDuration, formatIsoTime, loadDataset, loadFileSet, parseIsoTime } from '../data/index.js';
 import type { MarketData } from '../engine/replay.js';
 import { SignalSources } from '../engine/signal-sources.js';
 import { isRlPolicy, type AgentMode, type RlPolicy } from '../agents/rl-policy.js';
