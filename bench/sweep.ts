@@ -17,6 +17,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { RUNTIME_NODE_FLAGS } from '../src/config/runtime.js';
 import { loadMarkets } from '../src/runner/markets.js';
 import { runSpecs } from '../src/runner/pool.js';
@@ -37,8 +38,8 @@ const SWEEP_CONFIGS: readonly { readonly key: string; readonly config: Record<st
   { key: 'fast', config: { features: { volatilityWindow: 10, breakoutWindow: 10 }, signals: { meanReversion: { window: 10 } }, agents: { v2: { meta: { alpha: 0.05 } } } } },
   { key: 'pressure', config: { features: { pressureWindow: 60, trendEfficiency: 0.4 }, signals: { dualMomentum: { shortLookback: 24, longLookback: 96 } }, agents: { v2: { sizing: { alpha: 0.05 } } } } },
 ];
-const RL_SEEDS = [1, 2, 3, 4, 5, 6];
-const RANDOM_SEEDS = [1, 2];
+const RL_SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+const RANDOM_SEEDS = [1, 2, 3, 4];
 /** rl-v2 trains on the first three quarters of the year, then is evaluated frozen on the last quarter. */
 const TRAIN_FRACTION = 0.75;
 
@@ -84,6 +85,12 @@ export interface SweepChildResult {
   readonly ms: number;
   /** CPU time of the process during `runSpecs` (user + system, every thread). */
   readonly cpuMs: number;
+  /**
+   * CPU time the machine's other processes used during `runSpecs` (every core's busy time from
+   * /proc/stat minus this process's; NaN where there is no /proc/stat): a busy machine slows the
+   * batch with 2 workers more than the batch with 1.
+   */
+  readonly othersCpuMs: number;
   /** Digest of the outcomes without their timings. */
   readonly digest: string;
   /** RSS after the load, before the pool (the dataset in shared memory, no worker yet), KB. */
@@ -93,6 +100,17 @@ export interface SweepChildResult {
 }
 
 const progress = (message: string): void => void process.stderr.write(`[bench] sweep: ${message}\n`);
+
+/** Busy time of all cores so far, ms (Linux: /proc/stat, in clock ticks of 10 ms); NaN elsewhere. */
+function machineBusyMs(): number {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
+    return (user + nice + system + irq + softirq + steal) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
 
 /** The outcomes without their timings, hashed: equal digests mean equal results. */
 export function outcomesDigest(outcomes: readonly RunOutcome[]): string {
@@ -112,17 +130,20 @@ export async function runSweepChild(file: string, workers: number): Promise<Swee
   const baselineRssKB = Math.round(process.memoryUsage().rss / 1024);
 
   const cpu = process.cpuUsage();
+  const busy = machineBusyMs();
   const started = performance.now();
   const outcomes = await runSpecs(specs, new Map([[key, market]]), { workers });
   const ms = performance.now() - started;
   const { user, system } = process.cpuUsage(cpu);
+  const cpuMs = (user + system) / 1000;
+  const othersCpuMs = Math.max(0, machineBusyMs() - busy - cpuMs);
   const failed = outcomes.filter((o) => o.status === 'failed');
   if (failed.length > 0) throw new Error(`${failed.length} run(s) failed, first: ${failed[0]!.id}: ${(failed[0] as { error: string }).error}`);
   const peakRssKB = process.resourceUsage().maxRSS;
   progress(
-    `${workers} worker${workers === 1 ? '' : 's'}: ${specs.length} runs in ${(ms / 1000).toFixed(2)} s (${(specs.length / (ms / 1000)).toFixed(2)} runs/s, CPU ${((user + system) / 1e6).toFixed(2)} s), peak RSS ${((peakRssKB * 1024) / 1e6).toFixed(1)} MB`,
+    `${workers} worker${workers === 1 ? '' : 's'}: ${specs.length} runs in ${(ms / 1000).toFixed(2)} s (${(specs.length / (ms / 1000)).toFixed(2)} runs/s, CPU ${(cpuMs / 1000).toFixed(2)} s, other processes ${(othersCpuMs / 1000).toFixed(2)} s), peak RSS ${((peakRssKB * 1024) / 1e6).toFixed(1)} MB`,
   );
-  return { mode: 'sweep', file, rows, workers, runs: specs.length, loadMs, ms, cpuMs: (user + system) / 1000, digest: outcomesDigest(outcomes), baselineRssKB, peakRssKB };
+  return { mode: 'sweep', file, rows, workers, runs: specs.length, loadMs, ms, cpuMs, othersCpuMs, digest: outcomesDigest(outcomes), baselineRssKB, peakRssKB };
 }
 
 /** The parent's side: one sweep child with replaylab's V8 flags; its progress is passed through to stderr. */

@@ -1,5 +1,5 @@
 /** Which trades fall inside which bar: a merge of two sorted time columns. */
-import type { CandleTable, TradeTable } from './columns.js';
+import { sharedFloat64Column, type CandleTable, type TradeTable } from './columns.js';
 import { InputError } from './errors.js';
 import { formatIsoTime } from './time.js';
 
@@ -18,8 +18,8 @@ export function barTradeRanges(candles: CandleTable, trades: TradeTable, interva
   const openTime = candles.columns.openTime;
   const time = trades.columns.time;
   const rows = candles.rows;
-  const start = new Float64Array(rows);
-  const end = new Float64Array(rows);
+  const start = sharedFloat64Column(rows);
+  const end = sharedFloat64Column(rows);
   let t = 0;
   for (let i = 0; i < rows; i++) {
     const open = openTime[i]!;

@@ -42,6 +42,25 @@ export type TradeTable = ColumnTable<TradeColumn>;
 
 const BYTES = Float64Array.BYTES_PER_ELEMENT;
 
+/**
+ * A derived column (a market feature, a strategy signal, a model score) in a new shared buffer, zero-filled:
+ * posted to another thread it is shared, not copied, like the candle columns (a runner's workers read the
+ * sources of a batch in place).
+ */
+export function sharedFloat64Column(length: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
+}
+
+/** `sharedFloat64Column` for small integer codes (a direction, a break). */
+export function sharedInt8Column(length: number): Int8Array {
+  return new Int8Array(new SharedArrayBuffer(length));
+}
+
+/** `sharedFloat64Column` for small category indices (a regime). */
+export function sharedUint8Column(length: number): Uint8Array {
+  return new Uint8Array(new SharedArrayBuffer(length));
+}
+
 /** Lays out `names.length` columns of `capacity` rows each in one new shared buffer. */
 export function allocateTable<C extends string>(
   names: readonly C[],

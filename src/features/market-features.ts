@@ -28,7 +28,7 @@
  */
 import type { FeatureConfig } from '../config/run-config.js';
 import { barTradeRanges, type BarTradeRanges } from '../data/bar-trades.js';
-import type { CandleTable, TradeTable } from '../data/columns.js';
+import { sharedFloat64Column, sharedInt8Column, sharedUint8Column, type CandleTable, type TradeTable } from '../data/columns.js';
 import { REGIMES, type Regime } from '../data/generator.js';
 import { LagBuffer, RankWindow, RollingExtreme, RollingStats } from './rolling.js';
 
@@ -266,14 +266,14 @@ export function computeMarketFeatures(
 // whose calculator is inlined whole runs several times faster than one that calls it.
 
 function realizedVolatilityColumn(close: Float64Array, window: number): Float64Array {
-  const out = new Float64Array(close.length);
+  const out = sharedFloat64Column(close.length);
   const calculator = new RealizedVolatility(window);
   for (let i = 0; i < close.length; i++) out[i] = calculator.update(close[i]!);
   return out;
 }
 
 function volatilityRankColumn(realizedVolatility: Float64Array, window: number): Float64Array {
-  const out = new Float64Array(realizedVolatility.length);
+  const out = sharedFloat64Column(realizedVolatility.length);
   const calculator = new VolatilityRank(window);
   for (let i = 0; i < realizedVolatility.length; i++) out[i] = calculator.update(realizedVolatility[i]!);
   return out;
@@ -281,28 +281,28 @@ function volatilityRankColumn(realizedVolatility: Float64Array, window: number):
 
 function marketPressureColumn(flows: BarVolumeFlows, window: number): Float64Array {
   const { net, total } = flows;
-  const out = new Float64Array(net.length);
+  const out = sharedFloat64Column(net.length);
   const calculator = new MarketPressure(window);
   for (let i = 0; i < net.length; i++) out[i] = calculator.update(net[i]!, total[i]!);
   return out;
 }
 
 function efficiencyColumn(close: Float64Array, window: number): Float64Array {
-  const out = new Float64Array(close.length);
+  const out = sharedFloat64Column(close.length);
   const calculator = new EfficiencyRatio(window);
   for (let i = 0; i < close.length; i++) out[i] = calculator.update(close[i]!);
   return out;
 }
 
 function rangeBreakColumn(high: Float64Array, low: Float64Array, close: Float64Array, window: number): Int8Array {
-  const out = new Int8Array(close.length);
+  const out = sharedInt8Column(close.length);
   const calculator = new RangeBreak(window);
   for (let i = 0; i < close.length; i++) out[i] = calculator.update(high[i]!, low[i]!, close[i]!);
   return out;
 }
 
 function regimeColumn(volatility: Float64Array, efficiency: Float64Array, rangeBreak: Int8Array, config: FeatureConfig): Uint8Array {
-  const out = new Uint8Array(volatility.length);
+  const out = sharedUint8Column(volatility.length);
   const thresholds: RegimeThresholds = {
     breakoutVolatility: config.breakoutVolatility,
     trendEfficiency: config.trendEfficiency,

@@ -15,7 +15,7 @@
  *   beyond the range in range widths (1 when H = L).
  */
 import type { SignalConfig } from '../config/run-config.js';
-import type { CandleTable } from '../data/columns.js';
+import { sharedFloat64Column, sharedInt8Column, type CandleTable } from '../data/columns.js';
 import { LagBuffer, RollingExtreme, RollingStats } from '../features/rolling.js';
 
 export const STRATEGY_NAMES = ['dual_momentum', 'mean_reversion', 'breakout'] as const;
@@ -149,8 +149,8 @@ export function computeStrategySignals(candles: CandleTable, config: SignalConfi
 function runStrategy(strategy: IncrementalStrategy, candles: CandleTable): StrategySignals {
   const { high, low, close } = candles.columns;
   const rows = candles.rows;
-  const direction = new Int8Array(rows);
-  const strength = new Float64Array(rows);
+  const direction = sharedInt8Column(rows);
+  const strength = sharedFloat64Column(rows);
   for (let i = 0; i < rows; i++) {
     strategy.update(high[i]!, low[i]!, close[i]!);
     direction[i] = strategy.direction;

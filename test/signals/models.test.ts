@@ -177,13 +177,23 @@ describe('syntheticModelScores (uses the future on purpose)', () => {
     });
   });
 
-  it('draws the noise bar by bar, every model at each bar, from the rng given', () => {
+  it('draws the noise bar by bar, every model at each bar, from the rng given (across the blocks of bars it draws at a time)', () => {
     const noiseOnly: ModelConfig = { ...config, informationCoefficients: {} };
-    const scores = syntheticModelScores(series.subarray(0, 50), noiseOnly, new Rng(3));
+    const scores = syntheticModelScores(series, noiseOnly, new Rng(3));
     const rng = new Rng(3);
-    for (let i = 0; i < 50; i++) {
-      for (let m = 0; m < 3; m++) expect(scores.scores[m]![i]).toBe(Math.tanh(0.5 * rng.normal()));
+    const mismatches: string[] = [];
+    for (let i = 0; i < series.length; i++) {
+      for (let m = 0; m < 3; m++) {
+        const expected = Math.tanh(0.5 * rng.normal());
+        if (!Object.is(scores.scores[m]![i], expected) && mismatches.length < 5) mismatches.push(`bar ${i} model ${m}: ${scores.scores[m]![i]} ≠ ${expected}`);
+      }
     }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('returns its columns in shared memory (the workers of a runner read them in place)', () => {
+    const scores = syntheticModelScores(series.subarray(0, 50), config, new Rng(3));
+    for (const column of scores.scores) expect(column.buffer).toBeInstanceOf(SharedArrayBuffer);
   });
 
   it('gives a model with information coefficient 0.3 a clear correlation with the forward return, and one with 0 none', () => {
