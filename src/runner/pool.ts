@@ -140,19 +140,20 @@ export async function runSpecs(specs: readonly RunSpecInput[], markets: Readonly
     settle(index, outcome);
   };
 
+  let handOut = (): void => {};
   try {
-    await new Promise<void>((resolve) => {
-      const handOut = (): void => {
+    await new Promise<void>((resolve, reject) => {
+      handOut = (): void => {
         if (options.signal?.aborted === true) {
           for (const index of waiting.splice(0)) settle(index, { id: specs[index]!.id, status: 'failed', error: 'cancelled' });
         }
         while (running.size < workers && waiting.length > 0) {
           const index = waiting.splice(pick(), 1)[0]!;
           running.add(index);
-          void execute(index).then(() => {
+          execute(index).then(() => {
             running.delete(index);
             handOut();
-          });
+          }, reject); // onProgress threw
         }
         if (running.size === 0 && waiting.length === 0) resolve();
       };
@@ -161,6 +162,7 @@ export async function runSpecs(specs: readonly RunSpecInput[], markets: Readonly
     });
     return outcomes;
   } finally {
+    options.signal?.removeEventListener('abort', handOut);
     await pool.destroy();
   }
 }

@@ -88,6 +88,17 @@ describe('runSpecs', () => {
     for (const outcome of outcomes.slice(0, 3)) expect((outcome as { error: string }).error).toMatch(/predictions\.csv.*no column for model 'lgbm'/);
   }, 60_000);
 
+  it('cancels the runs not yet finished when aborted, and keeps the finished ones', async () => {
+    const controller = new AbortController();
+    const outcomes = await runSpecs(
+      [1, 2, 3, 4].map((seed) => ({ id: `r${seed}`, dataset: 'a', policy: { name: 'random', params: {} }, seed, period: whole('a') })),
+      markets,
+      { workers: 1, signal: controller.signal, onProgress: (done) => done === 1 && controller.abort() },
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(['ok', 'failed', 'failed', 'failed']);
+    expect(outcomes.slice(1).map((o) => (o as { error: string }).error)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+  }, 60_000);
+
   it('records a run that throws, or whose worker dies, as failed; the others finish', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'replaylab-runner-'));
     const module = join(dir, 'fragile.mjs');
