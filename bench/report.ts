@@ -112,6 +112,8 @@ export interface SweepWorkerFigures {
   /** CPU time of each batch (user + system, every thread of the child). */
   readonly cpuMs: readonly number[];
   readonly medianCpuMs: number;
+  /** CPU time the machine's other processes used during each batch (NaN without /proc/stat): a busy machine slows 2 workers more than 1. */
+  readonly othersCpuMs: readonly number[];
   /** Peak RSS of each child (worker threads included), bytes. */
   readonly peakRssBytes: readonly number[];
   readonly medianPeakRssBytes: number;
@@ -325,6 +327,7 @@ export function sweepFigures(fixture: Fixture, children: readonly SweepChildResu
       runsPerSec: first.runs / (medianMs / 1000),
       cpuMs: mine.map((c) => c.cpuMs),
       medianCpuMs: median(mine.map((c) => c.cpuMs)),
+      othersCpuMs: mine.map((c) => c.othersCpuMs),
       peakRssBytes,
       medianPeakRssBytes: median(peakRssBytes),
       baselineRssBytes: median(mine.map((c) => c.baselineRssKB * KB)),
@@ -502,17 +505,19 @@ function sweepSection(sweep: SweepFigures): string[] {
   const lines = [
     `sweep throughput and memory: ${sweep.label}, ${sweep.file}, ${int(sweep.bars)} bars; a batch of ${sweep.runs} runs through runSpecs: rl-v2 trained on the first 3/4 and evaluated on the last 1/4, random on the last 1/4, over 4 configs × seeds`,
     `each batch in a child process of its own with replaylab's V8 flags (${sweep.nodeFlags.join(' ')}): it loads the file into shared memory (cache off), then runs the batch once (pool start-up included);`,
-    `${sweep.batches} round${sweep.batches === 1 ? '' : 's'} of one batch per worker count, alternating; medians; CPU = user + system time of every thread of the child; outcomes identical in every batch (${sweep.digest.slice(0, 19)}…)`,
+    `${sweep.batches} round${sweep.batches === 1 ? '' : 's'} of one batch per worker count, alternating; medians; CPU = user + system time of every thread of the child; others = CPU time the machine's other processes took meanwhile (/proc/stat); outcomes identical in every batch (${sweep.digest.slice(0, 19)}…)`,
     '',
   ];
+  const seconds = (values: readonly number[]): string => (values.some((v) => Number.isNaN(v)) ? '–' : `${values.map((v) => (v / 1000).toFixed(1)).join(', ')} s`);
   const rows: string[][] = [
-    ['workers', 'median', 'runs/s', 'CPU (median)', 'batches', 'RSS after load', 'peak RSS (median)', 'peak RSS of each batch'],
+    ['workers', 'median', 'runs/s', 'CPU (median)', 'batches', 'others', 'RSS after load', 'peak RSS (median)', 'peak RSS of each batch'],
     ...sweep.workers.map((w) => [
       String(w.workers),
       duration(w.medianMs),
       w.runsPerSec.toFixed(2),
       duration(w.medianCpuMs),
       durations(w.ms),
+      seconds(w.othersCpuMs),
       mb(w.baselineRssBytes),
       mb(w.medianPeakRssBytes),
       w.peakRssBytes.map((b) => (b / MB).toFixed(0)).join(', ') + ' MB',

@@ -43,23 +43,29 @@ export type TradeTable = ColumnTable<TradeColumn>;
 const BYTES = Float64Array.BYTES_PER_ELEMENT;
 
 /**
- * A derived column (a market feature, a strategy signal, a model score) in a new shared buffer, zero-filled:
- * posted to another thread it is shared, not copied, like the candle columns (a runner's workers read the
- * sources of a batch in place).
+ * Where derived columns (market features, strategy signals, model scores, trade ranges) are
+ * allocated: in this thread's memory (PRIVATE_COLUMNS, the default), or in SharedArrayBuffers
+ * (SHARED_COLUMNS) when a runner's workers share them: posted to another thread, a shared column is
+ * shared, not copied. Columns that soon become garbage belong in private memory: V8 does not count
+ * shared buffers towards the memory that prompts a garbage collection.
  */
-export function sharedFloat64Column(length: number): Float64Array {
-  return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
+export interface ColumnAllocator {
+  float64(length: number): Float64Array;
+  int8(length: number): Int8Array;
+  uint8(length: number): Uint8Array;
 }
 
-/** `sharedFloat64Column` for small integer codes (a direction, a break). */
-export function sharedInt8Column(length: number): Int8Array {
-  return new Int8Array(new SharedArrayBuffer(length));
-}
+export const PRIVATE_COLUMNS: ColumnAllocator = {
+  float64: (length) => new Float64Array(length),
+  int8: (length) => new Int8Array(length),
+  uint8: (length) => new Uint8Array(length),
+};
 
-/** `sharedFloat64Column` for small category indices (a regime). */
-export function sharedUint8Column(length: number): Uint8Array {
-  return new Uint8Array(new SharedArrayBuffer(length));
-}
+export const SHARED_COLUMNS: ColumnAllocator = {
+  float64: (length) => new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT)),
+  int8: (length) => new Int8Array(new SharedArrayBuffer(length)),
+  uint8: (length) => new Uint8Array(new SharedArrayBuffer(length)),
+};
 
 /** Lays out `names.length` columns of `capacity` rows each in one new shared buffer. */
 export function allocateTable<C extends string>(

@@ -6,11 +6,13 @@
  * look-ahead tests prove it.
  *
  * Each source has a key naming exactly what it depends on (`sourceKeys`), and lives in a
- * `SourceStore`: by default this object keeps the latest value of each kind; a runner's workers
- * share one store across threads instead, so that each source of a batch is computed once, by
- * the first run that needs it, into shared memory that the other runs read in place.
+ * `SourceStore`, which also says where its columns are allocated: by default this object keeps the
+ * latest value of each kind, in this thread's memory; a runner's workers share one store across
+ * threads instead, so that each source of a batch is computed once, by the first run that needs
+ * it, into shared memory that the other runs read in place.
  */
 import type { RunConfig } from '../config/run-config.js';
+import { PRIVATE_COLUMNS, type ColumnAllocator } from '../data/columns.js';
 import { runStreams } from '../config/random.js';
 import { computeMarketFeatures, type MarketFeatures } from '../features/market-features.js';
 import { computeStrategySignals, type StrategyName, type StrategySignals } from '../signals/strategies.js';
@@ -28,12 +30,15 @@ export interface SourceKey {
 
 /** Where sources are kept once computed. */
 export interface SourceStore {
+  /** Where the columns of the sources computed for this store are allocated. */
+  readonly columns: ColumnAllocator;
   /** The value kept under `key`, or `compute()`'s (then kept). `compute` must be deterministic. */
   obtain<T>(key: SourceKey, compute: () => T): T;
 }
 
-/** The default store: the latest value of each kind (one config per SignalSources; model scores of the latest seed). */
+/** The default store: the latest value of each kind (one config per SignalSources; model scores of the latest seed), in this thread's memory. */
 export class LatestSourceStore implements SourceStore {
+  readonly columns = PRIVATE_COLUMNS;
   private readonly kept = new Map<SourceKind, { id: string; value: unknown }>();
 
   obtain<T>(key: SourceKey, compute: () => T): T {
@@ -84,7 +89,7 @@ export class SignalSources {
     const key = sourceKeys(this.market, this.config, 0).tradeRanges;
     if (trades === undefined || key === undefined) return undefined;
     return this.store.obtain(key, () => {
-      const ranges = barTradeRanges(candles, trades, intervalMs);
+      const ranges = barTradeRanges(candles, trades, intervalMs, this.store.columns);
       checkTradesAgainstCandles(candles, trades, ranges);
       return ranges;
     });
@@ -93,12 +98,12 @@ export class SignalSources {
   marketFeatures(): MarketFeatures {
     const { candles, trades, intervalMs } = this.market;
     const key = sourceKeys(this.market, this.config, 0).marketFeatures;
-    return this.store.obtain(key, () => computeMarketFeatures(candles, trades, intervalMs, this.config.features, this.tradeRanges()));
+    return this.store.obtain(key, () => computeMarketFeatures(candles, trades, intervalMs, this.config.features, this.tradeRanges(), this.store.columns));
   }
 
   strategySignals(): Record<StrategyName, StrategySignals> {
     const key = sourceKeys(this.market, this.config, 0).strategySignals;
-    return this.store.obtain(key, () => computeStrategySignals(this.market.candles, this.config.signals));
+    return this.store.obtain(key, () => computeStrategySignals(this.market.candles, this.config.signals, this.store.columns));
   }
 
   /** Reads and checks predictions.csv now (bad files fail before the run, not at the policy's first use). */
@@ -106,7 +111,7 @@ export class SignalSources {
     const { predictionsPath, candles, intervalMs } = this.market;
     if (predictionsPath === undefined) return undefined;
     const key = sourceKeys(this.market, this.config, 0).modelScores;
-    return this.store.obtain(key, () => readPredictions(predictionsPath, candles.columns.openTime, intervalMs, this.config.models.names));
+    return this.store.obtain(key, () => readPredictions(predictionsPath, candles.columns.openTime, intervalMs, this.config.models.names, this.store.columns));
   }
 
   /**
@@ -117,6 +122,6 @@ export class SignalSources {
     const predictions = this.loadPredictions();
     if (predictions !== undefined) return predictions;
     const key = sourceKeys(this.market, this.config, seed).modelScores;
-    return this.store.obtain(key, () => syntheticModelScores(this.market.candles.columns.close, this.config.models, runStreams(seed).model));
+    return this.store.obtain(key, () => syntheticModelScores(this.market.candles.columns.close, this.config.models, runStreams(seed).model, this.store.columns));
   }
 }

@@ -4,10 +4,11 @@
  * (market features, strategy signals, model scores) are computed once per batch, by the first run
  * that reads them, into shared memory too (shared-sources.ts).
  *
- * Runs are handed out one per free worker: the longest first (most bars replayed), and among those
- * waiting, preferably one that needs no source another running run may be computing right now (so
- * that two workers do not wait on one computation). The order changes when each run happens, not
- * what it computes: outcomes come back in spec order and do not depend on the number of workers. A
+ * Runs are handed out one per free worker: the longest first (most bars replayed), those of one seed
+ * together, and among those waiting, preferably one that needs no source another running run may be
+ * computing right now (so that two workers do not wait on one computation). The order changes when
+ * each run happens, not what it computes: outcomes come back in spec order and do not depend on the
+ * number of workers. A
  * run that throws, or whose worker dies, is recorded as failed with its error; the others finish.
  * Aborting (Ctrl-C) cancels the runs not yet finished and keeps the finished ones.
  */
@@ -55,16 +56,17 @@ function workerFile(): { filename: string; execArgv: string[] } {
   return { filename: here.replace(/pool\.js$/, 'worker.js'), execArgv: [] };
 }
 
-/** What the runner knows of a spec before it runs: the hub's keys of the sources it may read, and how many bars it replays. */
+/** What the runner knows of a spec before it runs: the hub's keys of the sources it may read, how many bars it replays, its seed. */
 interface Plan {
   readonly mayRead: readonly string[];
   readonly bars: number;
+  readonly seed: number;
 }
 
 /** A spec's plan. A spec that does not parse, or whose config does not resolve, fails before reading any source. */
 function planOf(spec: RunSpecInput, market: MarketData, configs: Map<string, RunConfig | undefined>): Plan {
   const parsed = RunSpecSchema.safeParse(spec);
-  if (!parsed.success) return { mayRead: [], bars: 0 };
+  if (!parsed.success) return { mayRead: [], bars: 0, seed: 0 };
   const { config: input, seed, period, train } = parsed.data;
   const bars = period.endIndex - period.startIndex + (train === undefined ? 0 : train.endIndex - train.startIndex);
   const text = JSON.stringify(input);
@@ -76,12 +78,12 @@ function planOf(spec: RunSpecInput, market: MarketData, configs: Map<string, Run
     }
   }
   const config = configs.get(text);
-  if (config === undefined) return { mayRead: [], bars };
+  if (config === undefined) return { mayRead: [], bars, seed };
   const keys = sourceKeys(market, config, seed);
   const mayRead = [keys.tradeRanges, keys.marketFeatures, keys.strategySignals, keys.modelScores]
     .filter((key) => key !== undefined)
     .map((key) => sharedSourceKey(spec.dataset, key));
-  return { mayRead, bars };
+  return { mayRead, bars, seed };
 }
 
 /** How far down the waiting runs the runner looks for one that needs nothing being computed. */
@@ -105,7 +107,10 @@ export async function runSpecs(specs: readonly RunSpecInput[], markets: Readonly
   });
 
   const outcomes = new Array<RunOutcome>(specs.length);
-  const waiting = specs.map((_, index) => index).sort((a, b) => plans[b]!.bars - plans[a]!.bars || a - b);
+  // Longest first (the last runs to end are short ones: the workers finish together); among runs as
+  // long, those of one seed together (the synthetic model scores of a seed are shared by its runs
+  // and dropped once they have all ended), then in spec order.
+  const waiting = specs.map((_, index) => index).sort((a, b) => plans[b]!.bars - plans[a]!.bars || plans[a]!.seed - plans[b]!.seed || a - b);
   const running = new Set<number>();
   let done = 0;
   const settle = (index: number, outcome: RunOutcome): void => {

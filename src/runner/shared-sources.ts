@@ -21,8 +21,16 @@
  * are dropped, and computed again if a later run reads them (with the same values: every source
  * is a deterministic function of its key). A run that ends without publishing what it claimed
  * (its worker died, or it was cancelled) hands the claim on to the next waiting run.
+ *
+ * A dropped source's memory is freed once no thread refers to it; the workers collect their
+ * garbage often, but the main thread allocates little and may not collect for the whole batch, and
+ * V8 does not count shared buffers towards the memory that prompts a collection: so after dropping
+ * COLLECT_AFTER_BYTES the hub has V8 collect the main thread's garbage itself.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { SHARED_COLUMNS } from '../data/columns.js';
 import type { SourceKey, SourceStore } from '../engine/signal-sources.js';
 
 /** What a task carries to reach the hub. */
@@ -48,8 +56,9 @@ export function sharedSourceKey(dataset: string, key: SourceKey): string {
 
 // ---- worker side ------------------------------------------------------------------------------
 
-/** A run's view of the hub (worker thread). Values it has obtained are kept for the run. */
+/** A run's view of the hub (worker thread): sources are computed into shared memory; values it has obtained are kept for the run. */
 export class SharedSourceStore implements SourceStore {
+  readonly columns = SHARED_COLUMNS;
   private readonly obtained = new Map<string, unknown>();
 
   constructor(private readonly link: SharedSourcesLink) {}
@@ -118,6 +127,24 @@ export function sharedBytes(value: unknown): number {
 
 // ---- main-thread side -------------------------------------------------------------------------
 
+/** Bytes of dropped sources after which the hub has the main thread's garbage collected. */
+export const COLLECT_AFTER_BYTES = 32e6;
+
+let fullCollection: (() => void) | undefined;
+
+/**
+ * A full garbage collection of this thread (~5 ms with the runner's small heap): V8's `gc`, taken
+ * from a fresh context with --expose-gc switched on for that moment only (as jest's leak detector does).
+ */
+function collectGarbage(): void {
+  if (fullCollection === undefined) {
+    setFlagsFromString('--expose-gc');
+    fullCollection = runInNewContext('gc') as () => void;
+    setFlagsFromString('--no-expose-gc');
+  }
+  fullCollection();
+}
+
 interface TaskLink {
   readonly id: number;
   readonly port: MessagePort;
@@ -155,6 +182,7 @@ export class SourceHub {
   private readonly refs = new Map<string, number>();
   private readonly tasks = new Set<TaskLink>();
   private keptBytes = 0;
+  private droppedBytes = 0;
   private clock = 0;
   private nextId = 0;
   private computed = 0;
@@ -283,6 +311,7 @@ export class SourceHub {
   private drop(key: string, entry: Entry): void {
     this.entries.delete(key);
     this.keptBytes -= entry.bytes;
+    this.droppedBytes += entry.bytes;
   }
 
   /** Drops kept sources no run may read any more, then the least recently used ones no running run holds, down to the budget. */
@@ -290,11 +319,16 @@ export class SourceHub {
     for (const [key, entry] of this.entries) {
       if (entry.computer === undefined && entry.holders === 0 && !this.refs.has(key)) this.drop(key, entry);
     }
-    if (this.keptBytes <= this.budgetBytes) return;
-    const idle = [...this.entries].filter(([, entry]) => entry.computer === undefined && entry.holders === 0).sort((a, b) => a[1].lastUse - b[1].lastUse);
-    for (const [key, entry] of idle) {
-      if (this.keptBytes <= this.budgetBytes) break;
-      this.drop(key, entry);
+    if (this.keptBytes > this.budgetBytes) {
+      const idle = [...this.entries].filter(([, entry]) => entry.computer === undefined && entry.holders === 0).sort((a, b) => a[1].lastUse - b[1].lastUse);
+      for (const [key, entry] of idle) {
+        if (this.keptBytes <= this.budgetBytes) break;
+        this.drop(key, entry);
+      }
+    }
+    if (this.droppedBytes >= COLLECT_AFTER_BYTES) {
+      this.droppedBytes = 0;
+      collectGarbage();
     }
   }
 }

@@ -12,7 +12,7 @@
  */
 import type { Rng } from '../config/random.js';
 import type { ModelConfig } from '../config/run-config.js';
-import { sharedFloat64Column } from '../data/columns.js';
+import { PRIVATE_COLUMNS, type ColumnAllocator } from '../data/columns.js';
 import { DataError } from '../data/errors.js';
 import { isNumericText, normaliseHeaderName } from '../data/formats.js';
 import { readCsvRows } from '../data/small-csv.js';
@@ -40,10 +40,16 @@ const TIME_NAMES = ['timestamp', 'time', 'date', 'datetime', 'open_time'];
  * at a bar's open time is used at that bar. Bars before the first prediction score 0.
  * Model columns match `names` ignoring case; other columns are ignored.
  */
-export function readPredictions(file: string, openTime: Float64Array, intervalMs: number, names: readonly string[]): ModelScores {
+export function readPredictions(
+  file: string,
+  openTime: Float64Array,
+  intervalMs: number,
+  names: readonly string[],
+  columns: ColumnAllocator = PRIVATE_COLUMNS,
+): ModelScores {
   const table = parsePredictions(file, names);
   const rows = openTime.length;
-  const scores = names.map(() => sharedFloat64Column(rows));
+  const scores = names.map(() => columns.float64(rows));
   let latest = -1; // the prediction in force
   let covered = 0;
   for (let i = 0; i < rows; i++) {
@@ -131,9 +137,10 @@ const DRAW_BLOCK_BARS = 4096;
  *   score_i = tanh(0.5 · (ic · z_i + sqrt(1 − ic²) · ε)),  ε ~ N(0, 1)
  * with ic = informationCoefficients[name] ?? 0. ε is drawn from `rng` bar by bar, every model at
  * each bar (bar 0: all models, bar 1: all models …), so the scores depend only on the seed, the
- * closes and the config. `rng` is advanced by n × models normal draws.
+ * closes and the config. `rng` is advanced by n × models normal draws. The score columns are
+ * allocated by `columns`.
  */
-export function syntheticModelScores(close: Float64Array, config: ModelConfig, rng: Rng): ModelScores {
+export function syntheticModelScores(close: Float64Array, config: ModelConfig, rng: Rng, columns: ColumnAllocator = PRIVATE_COLUMNS): ModelScores {
   const rows = close.length;
   const horizon = config.syntheticHorizon;
   const forward = new Float64Array(rows);
@@ -146,7 +153,7 @@ export function syntheticModelScores(close: Float64Array, config: ModelConfig, r
   const noise = skill.map((ic) => Math.sqrt(1 - ic * ic));
   // The draws in their documented order (bar-major), a block of bars at a time, then one pass per model.
   const models = names.length;
-  const scores = names.map(() => sharedFloat64Column(rows));
+  const scores = names.map(() => columns.float64(rows));
   const block = new Float64Array(DRAW_BLOCK_BARS * models);
   for (let from = 0; from < rows; from += DRAW_BLOCK_BARS) {
     const bars = Math.min(DRAW_BLOCK_BARS, rows - from);

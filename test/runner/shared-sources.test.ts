@@ -7,7 +7,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { SourceHub, sharedBytes, sharedSourceKey, toSharedMemory, type SharedSourcesLink } from '../../src/runner/shared-sources.js';
+import { COLLECT_AFTER_BYTES, SourceHub, sharedBytes, sharedSourceKey, toSharedMemory, type SharedSourcesLink } from '../../src/runner/shared-sources.js';
 
 describe('toSharedMemory', () => {
   it('copies every typed array of a value into shared memory, walking objects and arrays, and keeps the rest', () => {
@@ -111,6 +111,21 @@ describe('SourceHub', () => {
     const second = hub.open('a.csv', [FEATURES]);
     expect(await ask(second.link, { type: 'claim', key: FEATURES })).toEqual({ type: 'compute' });
     second.end();
+  });
+
+  it('has the main thread collect its garbage once it has dropped COLLECT_AFTER_BYTES (shared buffers do not prompt a collection)', async () => {
+    const hub = new SourceHub(1e9);
+    hub.expect([FEATURES]);
+    const run = hub.open('a.csv', [FEATURES]);
+    await ask(run.link, { type: 'claim', key: FEATURES });
+    await ask(run.link, { type: 'publish', key: FEATURES, value: new Float64Array(new SharedArrayBuffer(COLLECT_AFTER_BYTES)) });
+    let collected = false;
+    const registry = new FinalizationRegistry(() => (collected = true));
+    (() => registry.register({ garbage: true }, 'garbage'))();
+    run.end();
+    await settle();
+    expect(hub.has(FEATURES)).toBe(false);
+    expect(collected).toBe(true);
   });
 
   it('tells datasets apart by their key', () => {

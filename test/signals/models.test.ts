@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/config/random.js';
 import { defaultConfig, type ModelConfig } from '../../src/config/run-config.js';
 import { DataError } from '../../src/data/errors.js';
+import { SHARED_COLUMNS } from '../../src/data/columns.js';
 import { readPredictions, syntheticModelScores } from '../../src/signals/models.js';
 
 const root = mkdtempSync(join(tmpdir(), 'replaylab-models-'));
@@ -191,9 +192,12 @@ describe('syntheticModelScores (uses the future on purpose)', () => {
     expect(mismatches).toEqual([]);
   });
 
-  it('returns its columns in shared memory (the workers of a runner read them in place)', () => {
-    const scores = syntheticModelScores(series.subarray(0, 50), config, new Rng(3));
-    for (const column of scores.scores) expect(column.buffer).toBeInstanceOf(SharedArrayBuffer);
+  it('allocates its columns in private memory, or in shared memory when told (the workers of a runner read them in place)', () => {
+    const own = syntheticModelScores(series.subarray(0, 50), config, new Rng(3));
+    const shared = syntheticModelScores(series.subarray(0, 50), config, new Rng(3), SHARED_COLUMNS);
+    for (const column of own.scores) expect(column.buffer).toBeInstanceOf(ArrayBuffer);
+    for (const column of shared.scores) expect(column.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(shared.scores).toEqual(own.scores);
   });
 
   it('gives a model with information coefficient 0.3 a clear correlation with the forward return, and one with 0 none', () => {
