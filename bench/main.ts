@@ -1,15 +1,19 @@
 /**
- * Benchmark (`npm run bench`), two sections:
+ * Benchmark (`npm run bench`), three sections:
  *
  * - data layer: first-parse throughput, cache-hit load time and peak RSS of a one-year 1-minute
  *   kline file (525,600 rows) and a 5,000,000-row aggTrades file;
  * - replay throughput: `runReplay` over all 525,600 bars of the kline file for buy-and-hold,
  *   random (default params) and examples/sma-cross (fast=10, slow=30), against a bare loop that
  *   reads every candle column once per row (the floor): median ms, bars/s, trades, and each
- *   policy's ratio to the bare loop.
+ *   policy's ratio to the bare loop;
+ * - sweep throughput and memory: one batch of RunSpecs (rl-v2 and random, configs × seeds) on the
+ *   kline file through the runner's pool with 1 and 2 workers: runs/s (median batch) and their
+ *   ratio, and each worker count's peak RSS (median) and what the second worker adds.
  *
- *   node dist/bench/main.js [--dir DIR] [--fresh] [--json] [--only data|replay]
+ *   node dist/bench/main.js [--dir DIR] [--fresh] [--json] [--only data|replay|sweep]
  *                           [--klines-runs 3] [--trades-runs 2] [--hit-runs 5] [--replay-runs 5]
+ *                           [--sweep-runs 3]
  *
  * The files are generated once into DIR (default `$TMPDIR/replaylab-bench`) and reused while the
  * generator parameters match; `--fresh` deletes and regenerates them (`--only replay` prepares the
@@ -17,7 +21,9 @@
  * --cache-dir D`, internal) so its peak RSS is its own. The replay section runs in one child
  * (`--child replay --file F --replay-runs N`, internal) with replaylab's V8 flags, like the CLI:
  * it loads the file once, then runs the bare loop and each policy 2 times to warm up and N times
- * timed. Progress goes to stderr, figures to stdout (an aligned table, or one JSON object).
+ * timed. The sweep section runs each batch in a child of its own (`--child sweep --file F
+ * --workers N`, internal), alternating 1 and 2 workers, so that each one's peak RSS is its own. Progress goes to stderr,
+ * figures to stdout (an aligned table, or one JSON object).
  */
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
@@ -32,28 +38,34 @@ import {
   formatText,
   replayFigures,
   replayTargetsOf,
+  sweepFigures,
+  sweepTargetsOf,
   targetsOf,
   type BenchFigures,
   type FileFigures,
   type ReplayFigures,
+  type SweepFigures,
 } from './report.js';
 
-const USAGE = `usage: node dist/bench/main.js [--dir DIR] [--fresh] [--json] [--only data|replay]
+const USAGE = `usage: node dist/bench/main.js [--dir DIR] [--fresh] [--json] [--only data|replay|sweep]
                          [--klines-runs N] [--trades-runs N] [--hit-runs N] [--replay-runs N]
+                         [--sweep-runs N]
 
   --dir DIR          work folder for the generated files and the cache (default: ${join(tmpdir(), 'replaylab-bench')})
   --fresh            delete the bench's files in DIR and generate them again
   --json             print the figures as one JSON object instead of a table
-  --only SECTION     run one section: data (data-layer loads) or replay (replay throughput; prepares
-                     the kline file only); default both
+  --only SECTION     run one section: data (data-layer loads), replay (replay throughput) or sweep
+                     (sweep throughput and peak RSS with 1 and 2 workers); replay and sweep prepare
+                     the kline file only; default all three
   --klines-runs N    first-parse runs of the kline file (default 3)
   --trades-runs N    first-parse runs of the aggTrades file (default 2)
   --hit-runs N       cache-hit runs per file (default 5)
   --replay-runs N    timed replay runs of the bare loop and of each policy, after 2 warm-up runs (default 5)
+  --sweep-runs N     batches per worker count in the sweep section, each in a child process (default 3)
 `;
 
-type Section = 'data' | 'replay';
-const SECTIONS: readonly Section[] = ['data', 'replay'];
+type Section = 'data' | 'replay' | 'sweep';
+const SECTIONS: readonly Section[] = ['data', 'replay', 'sweep'];
 
 const progress = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
 
@@ -114,6 +126,8 @@ async function main(argv: readonly string[]): Promise<void> {
       'trades-runs': { type: 'string' },
       'hit-runs': { type: 'string' },
       'replay-runs': { type: 'string' },
+      'sweep-runs': { type: 'string' },
+      workers: { type: 'string' },
       only: { type: 'string' },
       child: { type: 'string' },
       file: { type: 'string' },
@@ -134,9 +148,17 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
   }
+  if (values.child === 'sweep') {
+    if (values.file === undefined) throw new UsageError('--child sweep needs --file');
+    // Imported here only, like the replay child's modules.
+    const { runSweepChild } = await import('./sweep.js');
+    const result = await runSweepChild(values.file, positiveInt('workers', values.workers, 1));
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
   if (values.child !== undefined) {
     const mode = values.child as ChildMode;
-    if (!CHILD_MODES.includes(mode)) throw new UsageError(`--child must be one of ${[...CHILD_MODES, 'replay'].join(', ')}, got '${values.child}'`);
+    if (!CHILD_MODES.includes(mode)) throw new UsageError(`--child must be one of ${[...CHILD_MODES, 'replay', 'sweep'].join(', ')}, got '${values.child}'`);
     if (values.file === undefined) throw new UsageError('--child needs --file');
     const result = await runChild(mode, values.file, values['cache-dir']);
     process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -148,6 +170,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const tradesRuns = positiveInt('trades-runs', values['trades-runs'], 2);
   const hitRuns = positiveInt('hit-runs', values['hit-runs'], 5);
   const replayRuns = positiveInt('replay-runs', values['replay-runs'], 5);
+  const sweepRuns = positiveInt('sweep-runs', values['sweep-runs'], 3);
   if (values.only !== undefined && !SECTIONS.includes(values.only as Section)) {
     throw new UsageError(`--only must be one of ${SECTIONS.join(', ')}, got '${values.only}'`);
   }
@@ -172,7 +195,7 @@ async function main(argv: readonly string[]): Promise<void> {
     removeFixtures(workDir, cacheDir);
   }
   const fixtures: Fixture[] = [];
-  // The replay section needs the kline file only; the aggTrades file takes long to generate.
+  // The replay and sweep sections need the kline file only; the aggTrades file takes long to generate.
   const specs = sections.includes('data') ? fixtureSpecs() : fixtureSpecs().filter((spec) => spec.key === 'klines');
   for (const spec of specs) fixtures.push(await prepareFixture(workDir, spec));
 
@@ -198,6 +221,23 @@ async function main(argv: readonly string[]): Promise<void> {
     replay = replayFigures(klines, child);
   }
 
+  let sweep: SweepFigures | null = null;
+  if (sections.includes('sweep')) {
+    const klines = fixtures.find((f) => f.spec.key === 'klines');
+    if (klines === undefined) throw new Error('the sweep section needs the kline fixture');
+    const { SWEEP_WORKERS, spawnSweepChild } = await import('./sweep.js');
+    progress(`sweep on ${klines.path}: ${sweepRuns} round${sweepRuns === 1 ? '' : 's'} of one batch with each of ${SWEEP_WORKERS.join(', ')} workers, each batch in a child process of its own`);
+    const children = [];
+    for (let round = 0; round < sweepRuns; round++) {
+      for (const workers of SWEEP_WORKERS) {
+        const child = await spawnSweepChild(script, klines.path, workers);
+        if (child.rows !== klines.rows) throw new Error(`${klines.path}: the sweep child loaded ${child.rows} rows, expected ${klines.rows}`);
+        children.push(child);
+      }
+    }
+    sweep = sweepFigures(klines, children);
+  }
+
   const figures: BenchFigures = {
     environment,
     sections,
@@ -205,7 +245,8 @@ async function main(argv: readonly string[]): Promise<void> {
     cacheDir,
     files,
     replay,
-    targets: [...targetsOf(files), ...replayTargetsOf(replay)],
+    sweep,
+    targets: [...targetsOf(files), ...replayTargetsOf(replay), ...sweepTargetsOf(sweep)],
     benchSeconds: (performance.now() - started) / 1000,
   };
   process.stdout.write(values.json ? formatJson(figures) : formatText(figures));

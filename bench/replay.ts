@@ -31,9 +31,9 @@ export interface ReplayPolicySpec {
   readonly factory: PolicyFactory;
   readonly params: Readonly<Record<string, PolicyParamValue>>;
   /**
-   * The dataset's market features and strategy signals computed once, before the timed runs, and
-   * shared by them (as the runs of a sweep or an A/B on one dataset share them). Without it every run
-   * computes them itself. Synthetic model scores depend on the seed: every run draws its own.
+   * The dataset's market features, strategy signals and the seed's synthetic model scores computed
+   * once, before the timed runs, and shared by them (as the runs of a sweep or an A/B on one dataset
+   * share them; model scores with the runs of the same seed). Without it every run computes them itself.
    */
   readonly prepared?: boolean;
 }
@@ -51,8 +51,8 @@ export function replayPolicies(): readonly ReplayPolicySpec[] {
     { key: 'sma-cross', label: 'sma-cross fast=10 slow=30', factory: smaCross, params: { fast: 10, slow: 30 } },
     { key: 'rl-v1', label: 'rl-v1 (cold: features, signals, models in the run)', factory: builtin('rl-v1'), params: {} },
     { key: 'rl-v2', label: 'rl-v2 (cold: features, signals, models in the run)', factory: builtin('rl-v2'), params: {} },
-    { key: 'rl-v1 prepared', label: 'rl-v1 (features and signals shared)', factory: builtin('rl-v1'), params: {}, prepared: true },
-    { key: 'rl-v2 prepared', label: 'rl-v2 (features and signals shared)', factory: builtin('rl-v2'), params: {}, prepared: true },
+    { key: 'rl-v1 prepared', label: 'rl-v1 (features, signals, models shared)', factory: builtin('rl-v1'), params: {}, prepared: true },
+    { key: 'rl-v2 prepared', label: 'rl-v2 (features, signals, models shared)', factory: builtin('rl-v2'), params: {}, prepared: true },
   ];
 }
 
@@ -206,6 +206,7 @@ export async function runReplayChild(file: string, runs: number): Promise<Replay
       sources = new SignalSources(market, config);
       sources.marketFeatures();
       sources.strategySignals();
+      sources.modelScores(REPLAY_SEED);
     }
     // A fresh policy for every run (policies keep state); building it is not timed.
     const timed = await timeRuns(

@@ -4,6 +4,7 @@ import { RUNTIME_NODE_FLAGS } from '../src/config/runtime.js';
 import type { Fixture } from './fixtures.js';
 import type { ChildResult } from './measure.js';
 import type { ReplayChildResult } from './replay.js';
+import type { SweepChildResult } from './sweep.js';
 
 export interface Environment {
   readonly node: string;
@@ -100,16 +101,60 @@ export interface ReplayFigures {
   readonly peakRssBytes: number;
 }
 
+/** One worker count of the sweep section: its batches, each in a child process of its own. */
+export interface SweepWorkerFigures {
+  readonly workers: number;
+  /** Wall time of each batch (`runSpecs`, pool start-up and shutdown included). */
+  readonly ms: readonly number[];
+  readonly medianMs: number;
+  /** Runs per second at the median batch. */
+  readonly runsPerSec: number;
+  /** CPU time of each batch (user + system, every thread of the child). */
+  readonly cpuMs: readonly number[];
+  readonly medianCpuMs: number;
+  /** CPU time the machine's other processes used during each batch (NaN without /proc/stat): a busy machine slows 2 workers more than 1. */
+  readonly othersCpuMs: readonly number[];
+  /** Peak RSS of each child (worker threads included), bytes. */
+  readonly peakRssBytes: readonly number[];
+  readonly medianPeakRssBytes: number;
+  /** Median RSS of the children after the load, before the pool (the dataset in shared memory), bytes. */
+  readonly baselineRssBytes: number;
+}
+
+export interface SweepFigures {
+  readonly file: string;
+  readonly label: string;
+  readonly path: string;
+  readonly prepared: Fixture['prepared'];
+  readonly bars: number;
+  readonly nodeFlags: readonly string[];
+  /** Runs per batch. */
+  readonly runs: number;
+  /** Batches per worker count. */
+  readonly batches: number;
+  /** Digest of the outcomes (timings left out): the same for every batch of every worker count. */
+  readonly digest: string;
+  readonly workers: readonly SweepWorkerFigures[];
+  /** Runs/s with 2 workers / runs/s with 1 (medians). */
+  readonly speedup: number;
+  /** Median peak RSS with 2 workers − with 1, bytes: what the second worker adds. */
+  readonly addedRssBytes: number;
+  /** addedRssBytes / median peak RSS with 1 worker. */
+  readonly addedRssFraction: number;
+}
+
 export interface BenchFigures {
   readonly environment: Environment;
-  /** Which parts ran: `--only data`, `--only replay`, or both. */
-  readonly sections: readonly ('data' | 'replay')[];
+  /** Which parts ran: `--only data`, `--only replay`, `--only sweep`, or all three. */
+  readonly sections: readonly ('data' | 'replay' | 'sweep')[];
   readonly workDir: string;
   readonly cacheDir: string;
   /** Data-layer figures (empty with `--only replay`). */
   readonly files: readonly FileFigures[];
-  /** Replay throughput (null with `--only data`). */
+  /** Replay throughput (null unless the replay section ran). */
   readonly replay: ReplayFigures | null;
+  /** Sweep throughput and memory (null unless the sweep section ran). */
+  readonly sweep: SweepFigures | null;
   readonly targets: readonly Target[];
   readonly benchSeconds: number;
 }
@@ -260,6 +305,81 @@ export function replayTargetsOf(replay: ReplayFigures | null): Target[] {
   return targets;
 }
 
+/** The sweep section's figures, once every child's outcomes are checked to be the same. */
+export function sweepFigures(fixture: Fixture, children: readonly SweepChildResult[]): SweepFigures {
+  const first = children[0];
+  if (first === undefined) throw new Error('the sweep section ran no batch');
+  for (const child of children) {
+    if (child.digest !== first.digest) {
+      throw new Error(`sweep: a batch with ${child.workers} worker(s) gave other outcomes (${child.digest}) than one with ${first.workers} (${first.digest})`);
+    }
+  }
+  const counts = [...new Set(children.map((c) => c.workers))].sort((a, b) => a - b);
+  const workers = counts.map((count): SweepWorkerFigures => {
+    const mine = children.filter((c) => c.workers === count);
+    const ms = mine.map((c) => c.ms);
+    const medianMs = median(ms);
+    const peakRssBytes = mine.map((c) => c.peakRssKB * KB);
+    return {
+      workers: count,
+      ms,
+      medianMs,
+      runsPerSec: first.runs / (medianMs / 1000),
+      cpuMs: mine.map((c) => c.cpuMs),
+      medianCpuMs: median(mine.map((c) => c.cpuMs)),
+      othersCpuMs: mine.map((c) => c.othersCpuMs),
+      peakRssBytes,
+      medianPeakRssBytes: median(peakRssBytes),
+      baselineRssBytes: median(mine.map((c) => c.baselineRssKB * KB)),
+    };
+  });
+  const one = workers.find((w) => w.workers === 1);
+  const two = workers.find((w) => w.workers === 2);
+  const addedRssBytes = one === undefined || two === undefined ? Number.NaN : two.medianPeakRssBytes - one.medianPeakRssBytes;
+  return {
+    file: basename(fixture.path),
+    label: fixture.spec.label,
+    path: fixture.path,
+    prepared: fixture.prepared,
+    bars: first.rows,
+    nodeFlags: RUNTIME_NODE_FLAGS,
+    runs: first.runs,
+    batches: Math.min(...workers.map((w) => w.ms.length)),
+    digest: first.digest,
+    workers,
+    speedup: one === undefined || two === undefined ? Number.NaN : two.runsPerSec / one.runsPerSec,
+    addedRssBytes,
+    addedRssFraction: one === undefined ? Number.NaN : addedRssBytes / one.medianPeakRssBytes,
+  };
+}
+
+/** On a 2-core machine, 2 workers at least 1.8× the runs/s of 1; the second worker adds under 30% to the peak RSS. */
+export const SWEEP_MIN_SPEEDUP = 1.8;
+export const SWEEP_MAX_ADDED_RSS_PCT = 30;
+
+export function sweepTargetsOf(sweep: SweepFigures | null): Target[] {
+  if (sweep === null) return [];
+  const addedPct = sweep.addedRssFraction * 100;
+  return [
+    {
+      file: sweep.label,
+      name: `sweep runs/s, 2 workers ≥ ${SWEEP_MIN_SPEEDUP}× 1 worker`,
+      value: sweep.speedup,
+      unit: '×',
+      threshold: SWEEP_MIN_SPEEDUP,
+      pass: sweep.speedup >= SWEEP_MIN_SPEEDUP,
+    },
+    {
+      file: sweep.label,
+      name: `sweep peak RSS, 2nd worker adds < ${SWEEP_MAX_ADDED_RSS_PCT}%`,
+      value: addedPct,
+      unit: '%',
+      threshold: SWEEP_MAX_ADDED_RSS_PCT,
+      pass: addedPct < SWEEP_MAX_ADDED_RSS_PCT,
+    },
+  ];
+}
+
 export function targetsOf(files: readonly FileFigures[]): Target[] {
   const targets: Target[] = [];
   for (const f of files) {
@@ -381,16 +501,44 @@ function replaySection(replay: ReplayFigures): string[] {
   return [...lines, ...table(rows)];
 }
 
+function sweepSection(sweep: SweepFigures): string[] {
+  const lines = [
+    `sweep throughput and memory: ${sweep.label}, ${sweep.file}, ${int(sweep.bars)} bars; a batch of ${sweep.runs} runs through runSpecs: rl-v2 trained on the first 3/4 and evaluated on the last 1/4, random on the last 1/4, over 4 configs × seeds`,
+    `each batch in a child process of its own with replaylab's V8 flags (${sweep.nodeFlags.join(' ')}): it loads the file into shared memory (cache off), then runs the batch once (pool start-up included);`,
+    `${sweep.batches} round${sweep.batches === 1 ? '' : 's'} of one batch per worker count, alternating; medians; CPU = user + system time of every thread of the child; others = CPU time the machine's other processes took meanwhile (/proc/stat); outcomes identical in every batch (${sweep.digest.slice(0, 19)}…)`,
+    '',
+  ];
+  const seconds = (values: readonly number[]): string => (values.some((v) => Number.isNaN(v)) ? '–' : `${values.map((v) => (v / 1000).toFixed(1)).join(', ')} s`);
+  const rows: string[][] = [
+    ['workers', 'median', 'runs/s', 'CPU (median)', 'batches', 'others', 'RSS after load', 'peak RSS (median)', 'peak RSS of each batch'],
+    ...sweep.workers.map((w) => [
+      String(w.workers),
+      duration(w.medianMs),
+      w.runsPerSec.toFixed(2),
+      duration(w.medianCpuMs),
+      durations(w.ms),
+      seconds(w.othersCpuMs),
+      mb(w.baselineRssBytes),
+      mb(w.medianPeakRssBytes),
+      w.peakRssBytes.map((b) => (b / MB).toFixed(0)).join(', ') + ' MB',
+    ]),
+  ];
+  const summary = `2 workers / 1 worker: ${times(sweep.speedup)} the runs/s; the second worker adds ${mb(sweep.addedRssBytes)} (${(sweep.addedRssFraction * 100).toFixed(1)}%) to the peak RSS`;
+  return [...lines, ...table(rows), '', summary];
+}
+
 export function formatText(figures: BenchFigures): string {
-  const { environment: env, files, replay } = figures;
+  const { environment: env, files, replay, sweep } = figures;
   const lines: string[] = [];
   lines.push(`replaylab bench (${figures.sections.join(' + ')})`);
   lines.push(`node ${env.node} (V8 ${env.v8}) · ${env.cpu} · ${env.cores} cores · ${env.platform} · ${(env.totalMemoryBytes / 2 ** 30).toFixed(1)} GiB RAM`);
-  const prepared = files.length > 0 ? files.map((f) => `${f.label}: ${f.prepared}`) : replay === null ? [] : [`${replay.label}: ${replay.prepared}`];
+  const kline = replay ?? sweep;
+  const prepared = files.length > 0 ? files.map((f) => `${f.label}: ${f.prepared}`) : kline === null ? [] : [`${kline.label}: ${kline.prepared}`];
   lines.push(`work dir ${figures.workDir} (${prepared.join(', ')})`);
   lines.push('');
   if (files.length > 0) lines.push(...dataSection(files), '');
   if (replay !== null) lines.push(...replaySection(replay), '');
+  if (sweep !== null) lines.push(...sweepSection(sweep), '');
 
   const targetRows: string[][] = [['target', 'file', 'value', 'result']];
   for (const t of figures.targets) {

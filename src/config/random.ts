@@ -130,3 +130,16 @@ export class Rng {
     return k;
   }
 }
+
+/**
+ * The independent streams of a run, derived from its seed alone: the policy's (`ctx.rng`) and the
+ * synthetic model scores'. Both are forks of `new Rng(seed)`, in this order; nothing else draws
+ * from the root. A run's model scores therefore depend on the seed only, and every run with that
+ * seed can share them.
+ */
+export function runStreams(seed: number): { readonly policy: Rng; readonly model: Rng } {
+  const root = new Rng(seed);
+  const policy = root.fork();
+  const model = root.fork();
+  return { policy, model };
+}

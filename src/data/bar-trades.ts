@@ -1,5 +1,5 @@
 /** Which trades fall inside which bar: a merge of two sorted time columns. */
-import type { CandleTable, TradeTable } from './columns.js';
+import { PRIVATE_COLUMNS, type CandleTable, type ColumnAllocator, type TradeTable } from './columns.js';
 import { InputError } from './errors.js';
 import { formatIsoTime } from './time.js';
 
@@ -14,12 +14,12 @@ export interface BarTradeRanges {
  * Bar i holds the trades with `openTime[i] ≤ time < min(openTime[i] + intervalMs, openTime[i + 1])`;
  * trades in a gap between bars belong to none.
  */
-export function barTradeRanges(candles: CandleTable, trades: TradeTable, intervalMs: number): BarTradeRanges {
+export function barTradeRanges(candles: CandleTable, trades: TradeTable, intervalMs: number, columns: ColumnAllocator = PRIVATE_COLUMNS): BarTradeRanges {
   const openTime = candles.columns.openTime;
   const time = trades.columns.time;
   const rows = candles.rows;
-  const start = new Float64Array(rows);
-  const end = new Float64Array(rows);
+  const start = columns.float64(rows);
+  const end = columns.float64(rows);
   let t = 0;
   for (let i = 0; i < rows; i++) {
     const open = openTime[i]!;

@@ -42,6 +42,31 @@ export type TradeTable = ColumnTable<TradeColumn>;
 
 const BYTES = Float64Array.BYTES_PER_ELEMENT;
 
+/**
+ * Where derived columns (market features, strategy signals, model scores, trade ranges) are
+ * allocated: in this thread's memory (PRIVATE_COLUMNS, the default), or in SharedArrayBuffers
+ * (SHARED_COLUMNS) when a runner's workers share them: posted to another thread, a shared column is
+ * shared, not copied. Columns that soon become garbage belong in private memory: V8 does not count
+ * shared buffers towards the memory that prompts a garbage collection.
+ */
+export interface ColumnAllocator {
+  float64(length: number): Float64Array;
+  int8(length: number): Int8Array;
+  uint8(length: number): Uint8Array;
+}
+
+export const PRIVATE_COLUMNS: ColumnAllocator = {
+  float64: (length) => new Float64Array(length),
+  int8: (length) => new Int8Array(length),
+  uint8: (length) => new Uint8Array(length),
+};
+
+export const SHARED_COLUMNS: ColumnAllocator = {
+  float64: (length) => new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT)),
+  int8: (length) => new Int8Array(new SharedArrayBuffer(length)),
+  uint8: (length) => new Uint8Array(new SharedArrayBuffer(length)),
+};
+
 /** Lays out `names.length` columns of `capacity` rows each in one new shared buffer. */
 export function allocateTable<C extends string>(
   names: readonly C[],

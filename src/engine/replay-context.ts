@@ -155,7 +155,8 @@ export class ReplayContext implements PolicyContext {
   constructor(
     private readonly market: MarketData,
     private readonly sources: SignalSources,
-    private readonly modelRng: Rng,
+    /** The run's seed: synthetic model scores are drawn from its model stream. */
+    private readonly seed: number,
     readonly rng: Rng,
     private readonly broker: Broker,
     config: RunConfig,
@@ -230,7 +231,7 @@ export class ReplayContext implements PolicyContext {
   }
 
   model(name: string): number {
-    this.scores ??= this.sources.modelScores(this.modelRng);
+    this.scores ??= this.sources.modelScores(this.seed);
     const column = this.scores.names.indexOf(name);
     if (column < 0) throw new PolicyError(`unknown model "${name}"; the models are ${this.scores.names.join(', ')} (config models.names)`);
     return this.scores.scores[column]![this.index]!;

@@ -11,7 +11,7 @@
  *      position is closed at the close (`end_of_data`).
  */
 import type { RunConfig } from '../config/run-config.js';
-import { Rng } from '../config/random.js';
+import { runStreams } from '../config/random.js';
 import type { CandleTable, TradeTable } from '../data/columns.js';
 import { InputError } from '../data/errors.js';
 import { formatIsoTime } from '../data/time.js';
@@ -102,14 +102,12 @@ export function runReplay(input: ReplayInput): ReplayResult {
   if (!(startIndex >= 0 && endIndex <= candles.rows && startIndex < endIndex)) {
     throw new InputError(`the period holds no bars (indices ${startIndex}…${endIndex} of ${candles.rows})`);
   }
-  const rng = new Rng(input.seed);
-  const policyRng = rng.fork();
-  const modelRng = rng.fork();
+  const policyRng = runStreams(input.seed).policy;
   const sources = input.sources ?? new SignalSources(market, config);
   const bus = new EventBus();
   const broker = new Broker(config.engine, bus, candles, market.intervalMs);
   const winRate = new WinRateTracker(config.features.winRateTrades);
-  const ctx = new ReplayContext(market, sources, modelRng, policyRng, broker, config, input.policyName, bus, winRate, input.params);
+  const ctx = new ReplayContext(market, sources, input.seed, policyRng, broker, config, input.policyName, bus, winRate, input.params);
 
   // The account's bookkeeping: the win rate hears every closed trade directly.
   broker.onTradeClosed = (trade) => winRate.record(trade.netPnl > 0);

@@ -28,7 +28,7 @@
  */
 import type { FeatureConfig } from '../config/run-config.js';
 import { barTradeRanges, type BarTradeRanges } from '../data/bar-trades.js';
-import type { CandleTable, TradeTable } from '../data/columns.js';
+import { PRIVATE_COLUMNS, type CandleTable, type ColumnAllocator, type TradeTable } from '../data/columns.js';
 import { REGIMES, type Regime } from '../data/generator.js';
 import { LagBuffer, RankWindow, RollingExtreme, RollingStats } from './rolling.js';
 
@@ -241,15 +241,18 @@ export function computeMarketFeatures(
   config: FeatureConfig,
   /** Which trades fall in which bar, when the caller has them already. */
   ranges?: BarTradeRanges,
+  /** Where the feature columns are allocated. */
+  columns: ColumnAllocator = PRIVATE_COLUMNS,
 ): MarketFeatures {
   const { high, low, close } = candles.columns;
-  const realizedVolatility = realizedVolatilityColumn(close, config.volatilityWindow);
-  const volatility = volatilityRankColumn(realizedVolatility, config.volatilityRankWindow);
+  const rows = close.length;
+  const realizedVolatility = realizedVolatilityColumn(close, config.volatilityWindow, columns.float64(rows));
+  const volatility = volatilityRankColumn(realizedVolatility, config.volatilityRankWindow, columns.float64(rows));
   const flows = barVolumeFlows(candles, trades, intervalMs, ranges);
-  const marketPressure = marketPressureColumn(flows, config.pressureWindow);
-  const efficiency = efficiencyColumn(close, config.trendWindow);
-  const rangeBreak = rangeBreakColumn(high, low, close, config.breakoutWindow);
-  const regime = regimeColumn(volatility, efficiency, rangeBreak, config);
+  const marketPressure = marketPressureColumn(flows, config.pressureWindow, columns.float64(rows));
+  const efficiency = efficiencyColumn(close, config.trendWindow, columns.float64(rows));
+  const rangeBreak = rangeBreakColumn(high, low, close, config.breakoutWindow, columns.int8(rows));
+  const regime = regimeColumn(volatility, efficiency, rangeBreak, config, columns.uint8(rows));
   return {
     realizedVolatility,
     volatility,
@@ -262,47 +265,42 @@ export function computeMarketFeatures(
   };
 }
 
-// One function per column: V8 gives each compiled function its own inlining budget, and a loop
-// whose calculator is inlined whole runs several times faster than one that calls it.
+// One function per column, each filling the column it is given: V8 gives each compiled function its
+// own inlining budget, and a loop whose calculator is inlined whole runs several times faster than
+// one that calls it.
 
-function realizedVolatilityColumn(close: Float64Array, window: number): Float64Array {
-  const out = new Float64Array(close.length);
+function realizedVolatilityColumn(close: Float64Array, window: number, out: Float64Array): Float64Array {
   const calculator = new RealizedVolatility(window);
   for (let i = 0; i < close.length; i++) out[i] = calculator.update(close[i]!);
   return out;
 }
 
-function volatilityRankColumn(realizedVolatility: Float64Array, window: number): Float64Array {
-  const out = new Float64Array(realizedVolatility.length);
+function volatilityRankColumn(realizedVolatility: Float64Array, window: number, out: Float64Array): Float64Array {
   const calculator = new VolatilityRank(window);
   for (let i = 0; i < realizedVolatility.length; i++) out[i] = calculator.update(realizedVolatility[i]!);
   return out;
 }
 
-function marketPressureColumn(flows: BarVolumeFlows, window: number): Float64Array {
+function marketPressureColumn(flows: BarVolumeFlows, window: number, out: Float64Array): Float64Array {
   const { net, total } = flows;
-  const out = new Float64Array(net.length);
   const calculator = new MarketPressure(window);
   for (let i = 0; i < net.length; i++) out[i] = calculator.update(net[i]!, total[i]!);
   return out;
 }
 
-function efficiencyColumn(close: Float64Array, window: number): Float64Array {
-  const out = new Float64Array(close.length);
+function efficiencyColumn(close: Float64Array, window: number, out: Float64Array): Float64Array {
   const calculator = new EfficiencyRatio(window);
   for (let i = 0; i < close.length; i++) out[i] = calculator.update(close[i]!);
   return out;
 }
 
-function rangeBreakColumn(high: Float64Array, low: Float64Array, close: Float64Array, window: number): Int8Array {
-  const out = new Int8Array(close.length);
+function rangeBreakColumn(high: Float64Array, low: Float64Array, close: Float64Array, window: number, out: Int8Array): Int8Array {
   const calculator = new RangeBreak(window);
   for (let i = 0; i < close.length; i++) out[i] = calculator.update(high[i]!, low[i]!, close[i]!);
   return out;
 }
 
-function regimeColumn(volatility: Float64Array, efficiency: Float64Array, rangeBreak: Int8Array, config: FeatureConfig): Uint8Array {
-  const out = new Uint8Array(volatility.length);
+function regimeColumn(volatility: Float64Array, efficiency: Float64Array, rangeBreak: Int8Array, config: FeatureConfig, out: Uint8Array): Uint8Array {
   const thresholds: RegimeThresholds = {
     breakoutVolatility: config.breakoutVolatility,
     trendEfficiency: config.trendEfficiency,

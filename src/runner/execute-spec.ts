@@ -8,7 +8,7 @@ import { isRlPolicy } from '../agents/rl-policy.js';
 import { renderQTable } from '../agents/qtable-file.js';
 import { resolveConfig, type RunConfig } from '../config/run-config.js';
 import type { MarketData } from '../engine/replay.js';
-import { SignalSources } from '../engine/signal-sources.js';
+import { SignalSources, type SourceStore } from '../engine/signal-sources.js';
 import { dailyEquity } from '../metrics/run-metrics.js';
 import { loadPolicy } from '../policies/load-policy.js';
 import { phasedReplay, type PhaseResult } from '../runs/phased-replay.js';
@@ -34,9 +34,10 @@ export interface RunOutcomeFailed {
 export type RunOutcome = RunOutcomeOk | RunOutcomeFailed;
 
 /**
- * Market features and signals per dataset and config, kept for the next run on the same data in this
- * thread. (Each task brings its own SharedArrayBuffer object over the same memory, so the data is
- * recognised by its key, size and end points rather than by object identity.)
+ * Signal sources per dataset and config, kept in this thread for the next run on the same data when
+ * the caller brings no store (a run in this thread; the runner's workers share their batch's store).
+ * The data is recognised by its key, size and end points rather than by object identity: a market
+ * object rebuilt over the same columns is the same data.
  */
 const sourcesCache = new Map<string, SignalSources>();
 
@@ -52,10 +53,18 @@ function sourcesFor(key: string, market: MarketData, config: RunConfig): SignalS
   return sources;
 }
 
-export async function executeSpec(input: RunSpecInput, market: MarketData): Promise<RunOutcomeOk> {
+export interface ExecuteOptions {
+  /**
+   * Where the run's signal sources are obtained and kept: the runner's workers pass a store shared
+   * by every run of the batch. Without one, they are kept in this thread for the next run.
+   */
+  readonly sources?: SourceStore;
+}
+
+export async function executeSpec(input: RunSpecInput, market: MarketData, options: ExecuteOptions = {}): Promise<RunOutcomeOk> {
   const spec: RunSpec = RunSpecSchema.parse(input);
   const config = resolveConfig(spec.config, `run ${spec.id}: config`);
-  const sources = sourcesFor(spec.dataset, market, config);
+  const sources = options.sources === undefined ? sourcesFor(spec.dataset, market, config) : new SignalSources(market, config, options.sources);
   const environment = { seed: spec.seed, symbol: market.symbol, intervalMs: market.intervalMs, config };
   const loaded = await loadPolicy(spec.policy.name, spec.policy.params, environment);
   const rl = isRlPolicy(loaded.policy) ? loaded.policy : undefined;

@@ -1,18 +1,26 @@
 /**
  * Runs RunSpecs in a piscina pool (DESIGN §7). Each dataset is loaded once by the caller, into
- * SharedArrayBuffer columns that every worker reads in place; specs go to the workers in order and
- * come back in spec order whatever the number of workers, so results do not depend on it. A run
- * that throws, or whose worker dies, is recorded as failed with its error; the others finish.
+ * SharedArrayBuffer columns that every worker reads in place; the signal sources derived from it
+ * (market features, strategy signals, model scores) are computed once per batch, by the first run
+ * that reads them, into shared memory too (shared-sources.ts).
+ *
+ * Runs are handed out one per free worker: the longest first (most bars replayed), those of one seed
+ * together, and among those waiting, preferably one that needs no source another running run may be
+ * computing right now (so that two workers do not wait on one computation). The order changes when
+ * each run happens, not what it computes: outcomes come back in spec order and do not depend on the
+ * number of workers. A run that throws, or whose worker dies, is recorded as failed with its error; the others finish.
  * Aborting (Ctrl-C) cancels the runs not yet finished and keeps the finished ones.
  */
-import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
+import { resolveConfig, type RunConfig } from '../config/run-config.js';
 import { RUNTIME_NODE_FLAGS, SEMI_SPACE_MB } from '../config/runtime.js';
 import type { MarketData } from '../engine/replay.js';
+import { sourceKeys } from '../engine/signal-sources.js';
 import type { RunOutcome, RunOutcomeOk } from './execute-spec.js';
-import type { RunSpecInput } from './run-spec.js';
+import { RunSpecSchema, type RunSpecInput } from './run-spec.js';
+import { SourceHub, sharedSourceKey } from './shared-sources.js';
 import type { RunTask } from './worker.js';
 
 export interface RunnerOptions {
@@ -22,7 +30,19 @@ export interface RunnerOptions {
   readonly onProgress?: (done: number, total: number, outcome: RunOutcome) => void;
   /** Stops handing out runs and cancels the running ones; finished ones are kept. */
   readonly signal?: AbortSignal;
+  /**
+   * Bytes of signal sources kept for later runs of the batch (default SHARED_SOURCES_BYTES). Past
+   * it, the least recently used ones that no running run holds are dropped and computed again when
+   * read: a smaller budget costs time, never changes results.
+   */
+  readonly sharedSourcesBytes?: number;
 }
+
+/**
+ * Default budget of kept signal sources, 512 MB: a one-year 1-minute dataset's market features
+ * and strategy signals take ~31 MB per config, its synthetic model scores ~17 MB per seed.
+ */
+export const SHARED_SOURCES_BYTES = 512e6;
 
 export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
@@ -35,8 +55,45 @@ function workerFile(): { filename: string; execArgv: string[] } {
   return { filename: here.replace(/pool\.js$/, 'worker.js'), execArgv: [] };
 }
 
+/** What the runner knows of a spec before it runs: the hub's keys of the sources it may read, how many bars it replays, its seed. */
+interface Plan {
+  readonly mayRead: readonly string[];
+  readonly bars: number;
+  readonly seed: number;
+}
+
+/** A spec's plan. A spec that does not parse, or whose config does not resolve, fails before reading any source. */
+function planOf(spec: RunSpecInput, market: MarketData, configs: Map<string, RunConfig | undefined>): Plan {
+  const parsed = RunSpecSchema.safeParse(spec);
+  if (!parsed.success) return { mayRead: [], bars: 0, seed: 0 };
+  const { config: input, seed, period, train } = parsed.data;
+  const bars = period.endIndex - period.startIndex + (train === undefined ? 0 : train.endIndex - train.startIndex);
+  const text = JSON.stringify(input);
+  if (!configs.has(text)) {
+    try {
+      configs.set(text, resolveConfig(input));
+    } catch {
+      configs.set(text, undefined);
+    }
+  }
+  const config = configs.get(text);
+  if (config === undefined) return { mayRead: [], bars, seed };
+  const keys = sourceKeys(market, config, seed);
+  const mayRead = [keys.tradeRanges, keys.marketFeatures, keys.strategySignals, keys.modelScores]
+    .filter((key) => key !== undefined)
+    .map((key) => sharedSourceKey(spec.dataset, key));
+  return { mayRead, bars, seed };
+}
+
+/** How far down the waiting runs the runner looks for one that needs nothing being computed. */
+const LOOKAHEAD = 64;
+
 export async function runSpecs(specs: readonly RunSpecInput[], markets: ReadonlyMap<string, MarketData>, options: RunnerOptions = {}): Promise<RunOutcome[]> {
   for (const spec of specs) if (!markets.has(spec.dataset)) throw new Error(`run ${spec.id}: dataset ${spec.dataset} is not loaded`);
+  const hub = new SourceHub(options.sharedSourcesBytes ?? SHARED_SOURCES_BYTES);
+  const configs = new Map<string, RunConfig | undefined>();
+  const plans = specs.map((spec) => planOf(spec, markets.get(spec.dataset)!, configs));
+  for (const plan of plans) hub.expect(plan.mayRead);
   const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(), specs.length));
   const { filename, execArgv } = workerFile();
   const pool = new Piscina<RunTask, RunOutcomeOk>({
@@ -47,24 +104,69 @@ export async function runSpecs(specs: readonly RunSpecInput[], markets: Readonly
     execArgv: [...execArgv, ...RUNTIME_NODE_FLAGS.filter((flag) => !flag.startsWith('--max-semi-space-size'))],
     resourceLimits: { maxYoungGenerationSizeMb: 2 * SEMI_SPACE_MB },
   });
-  // Every queued run listens to the one signal.
-  if (options.signal !== undefined) setMaxListeners(specs.length + 16, options.signal);
+
+  const outcomes = new Array<RunOutcome>(specs.length);
+  // Longest first (the last runs to end are short ones: the workers finish together); among runs as
+  // long, those of one seed together (the synthetic model scores of a seed are shared by its runs
+  // and dropped once they have all ended), then in spec order.
+  const waiting = specs.map((_, index) => index).sort((a, b) => plans[b]!.bars - plans[a]!.bars || plans[a]!.seed - plans[b]!.seed || a - b);
+  const running = new Set<number>();
   let done = 0;
+  const settle = (index: number, outcome: RunOutcome): void => {
+    outcomes[index] = outcome;
+    done++;
+    options.onProgress?.(done, specs.length, outcome);
+  };
+
+  /** The position in `waiting` of the next run to hand out. */
+  const pick = (): number => {
+    const computing = new Set<string>();
+    for (const index of running) for (const key of plans[index]!.mayRead) if (!hub.has(key)) computing.add(key);
+    const end = Math.min(waiting.length, LOOKAHEAD);
+    for (let at = 0; at < end; at++) {
+      if (plans[waiting[at]!]!.mayRead.every((key) => !computing.has(key))) return at;
+    }
+    return 0;
+  };
+
+  const execute = async (index: number): Promise<void> => {
+    const spec = specs[index]!;
+    const channel = hub.open(spec.dataset, plans[index]!.mayRead);
+    let outcome: RunOutcome;
+    try {
+      const task: RunTask = { spec, market: markets.get(spec.dataset)!, sources: channel.link };
+      outcome = await pool.run(task, { transferList: [channel.link.port], ...(options.signal === undefined ? {} : { signal: options.signal }) });
+    } catch (error) {
+      outcome = { id: spec.id, status: 'failed', error: describeFailure(error) };
+    } finally {
+      channel.end();
+    }
+    settle(index, outcome);
+  };
+
+  let handOut = (): void => {};
   try {
-    return await Promise.all(
-      specs.map(async (spec): Promise<RunOutcome> => {
-        let outcome: RunOutcome;
-        try {
-          outcome = await pool.run({ spec, market: markets.get(spec.dataset)! }, options.signal === undefined ? {} : { signal: options.signal });
-        } catch (error) {
-          outcome = { id: spec.id, status: 'failed', error: describeFailure(error) };
+    await new Promise<void>((resolve, reject) => {
+      handOut = (): void => {
+        if (options.signal?.aborted === true) {
+          for (const index of waiting.splice(0)) settle(index, { id: specs[index]!.id, status: 'failed', error: 'cancelled' });
         }
-        done++;
-        options.onProgress?.(done, specs.length, outcome);
-        return outcome;
-      }),
-    );
+        while (running.size < workers && waiting.length > 0) {
+          const index = waiting.splice(pick(), 1)[0]!;
+          running.add(index);
+          execute(index).then(() => {
+            running.delete(index);
+            handOut();
+          }, reject); // onProgress threw
+        }
+        if (running.size === 0 && waiting.length === 0) resolve();
+      };
+      options.signal?.addEventListener('abort', handOut, { once: true });
+      handOut();
+    });
+    return outcomes;
   } finally {
+    options.signal?.removeEventListener('abort', handOut);
     await pool.destroy();
   }
 }

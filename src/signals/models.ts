@@ -12,6 +12,7 @@
  */
 import type { Rng } from '../config/random.js';
 import type { ModelConfig } from '../config/run-config.js';
+import { PRIVATE_COLUMNS, type ColumnAllocator } from '../data/columns.js';
 import { DataError } from '../data/errors.js';
 import { isNumericText, normaliseHeaderName } from '../data/formats.js';
 import { readCsvRows } from '../data/small-csv.js';
@@ -39,10 +40,16 @@ const TIME_NAMES = ['timestamp', 'time', 'date', 'datetime', 'open_time'];
  * at a bar's open time is used at that bar. Bars before the first prediction score 0.
  * Model columns match `names` ignoring case; other columns are ignored.
  */
-export function readPredictions(file: string, openTime: Float64Array, intervalMs: number, names: readonly string[]): ModelScores {
+export function readPredictions(
+  file: string,
+  openTime: Float64Array,
+  intervalMs: number,
+  names: readonly string[],
+  columns: ColumnAllocator = PRIVATE_COLUMNS,
+): ModelScores {
   const table = parsePredictions(file, names);
   const rows = openTime.length;
-  const scores = names.map(() => new Float64Array(rows));
+  const scores = names.map(() => columns.float64(rows));
   let latest = -1; // the prediction in force
   let covered = 0;
   for (let i = 0; i < rows; i++) {
@@ -120,6 +127,9 @@ function parsePredictions(file: string, names: readonly string[]): PredictionTab
   return { times, values };
 }
 
+/** Bars whose draws are made at a time (the draws of a whole year of 1-minute bars at once would be a 17 MB array). */
+const DRAW_BLOCK_BARS = 4096;
+
 /**
  * Synthetic scores that deliberately use the future (see the header). For bar i:
  *   fwd_i = ln(close[min(i + h, n − 1)] / close[i]), h = syntheticHorizon
@@ -127,9 +137,10 @@ function parsePredictions(file: string, names: readonly string[]): PredictionTab
  *   score_i = tanh(0.5 · (ic · z_i + sqrt(1 − ic²) · ε)),  ε ~ N(0, 1)
  * with ic = informationCoefficients[name] ?? 0. ε is drawn from `rng` bar by bar, every model at
  * each bar (bar 0: all models, bar 1: all models …), so the scores depend only on the seed, the
- * closes and the config. `rng` is advanced by n × models normal draws.
+ * closes and the config. `rng` is advanced by n × models normal draws. The score columns are
+ * allocated by `columns`.
  */
-export function syntheticModelScores(close: Float64Array, config: ModelConfig, rng: Rng): ModelScores {
+export function syntheticModelScores(close: Float64Array, config: ModelConfig, rng: Rng, columns: ColumnAllocator = PRIVATE_COLUMNS): ModelScores {
   const rows = close.length;
   const horizon = config.syntheticHorizon;
   const forward = new Float64Array(rows);
@@ -140,16 +151,20 @@ export function syntheticModelScores(close: Float64Array, config: ModelConfig, r
   const names = [...config.names];
   const skill = names.map((name) => config.informationCoefficients[name] ?? 0);
   const noise = skill.map((ic) => Math.sqrt(1 - ic * ic));
-  // The draws in their documented order (bar-major), then one pass per model.
+  // The draws in their documented order (bar-major), a block of bars at a time, then one pass per model.
   const models = names.length;
-  const draws = rng.fillNormal(new Float64Array(rows * models));
-  const scores = names.map((_, m) => {
-    const column = new Float64Array(rows);
-    const ic = skill[m]!;
-    const spread = noise[m]!;
-    for (let i = 0; i < rows; i++) column[i] = Math.tanh(0.5 * (ic * (forward[i]! * scale) + spread * draws[i * models + m]!));
-    return column;
-  });
+  const scores = names.map(() => columns.float64(rows));
+  const block = new Float64Array(DRAW_BLOCK_BARS * models);
+  for (let from = 0; from < rows; from += DRAW_BLOCK_BARS) {
+    const bars = Math.min(DRAW_BLOCK_BARS, rows - from);
+    const draws = rng.fillNormal(bars === DRAW_BLOCK_BARS ? block : block.subarray(0, bars * models));
+    for (let m = 0; m < models; m++) {
+      const column = scores[m]!;
+      const ic = skill[m]!;
+      const spread = noise[m]!;
+      for (let j = 0; j < bars; j++) column[from + j] = Math.tanh(0.5 * (ic * (forward[from + j]! * scale) + spread * draws[j * models + m]!));
+    }
+  }
   return { names, scores, source: 'synthetic', coverage: rows === 0 ? 0 : 1 };
 }
 

@@ -15,7 +15,7 @@
  *   beyond the range in range widths (1 when H = L).
  */
 import type { SignalConfig } from '../config/run-config.js';
-import type { CandleTable } from '../data/columns.js';
+import { PRIVATE_COLUMNS, type CandleTable, type ColumnAllocator } from '../data/columns.js';
 import { LagBuffer, RollingExtreme, RollingStats } from '../features/rolling.js';
 
 export const STRATEGY_NAMES = ['dual_momentum', 'mean_reversion', 'breakout'] as const;
@@ -136,21 +136,21 @@ export function createStrategies(config: SignalConfig): Record<StrategyName, Inc
   };
 }
 
-/** Every strategy's direction and strength at every bar of the table. */
-export function computeStrategySignals(candles: CandleTable, config: SignalConfig): Record<StrategyName, StrategySignals> {
+/** Every strategy's direction and strength at every bar of the table (columns allocated by `columns`). */
+export function computeStrategySignals(candles: CandleTable, config: SignalConfig, columns: ColumnAllocator = PRIVATE_COLUMNS): Record<StrategyName, StrategySignals> {
   const strategies = createStrategies(config);
   return {
-    dual_momentum: runStrategy(strategies.dual_momentum, candles),
-    mean_reversion: runStrategy(strategies.mean_reversion, candles),
-    breakout: runStrategy(strategies.breakout, candles),
+    dual_momentum: runStrategy(strategies.dual_momentum, candles, columns),
+    mean_reversion: runStrategy(strategies.mean_reversion, candles, columns),
+    breakout: runStrategy(strategies.breakout, candles, columns),
   };
 }
 
-function runStrategy(strategy: IncrementalStrategy, candles: CandleTable): StrategySignals {
+function runStrategy(strategy: IncrementalStrategy, candles: CandleTable, columns: ColumnAllocator): StrategySignals {
   const { high, low, close } = candles.columns;
   const rows = candles.rows;
-  const direction = new Int8Array(rows);
-  const strength = new Float64Array(rows);
+  const direction = columns.int8(rows);
+  const strength = columns.float64(rows);
   for (let i = 0; i < rows; i++) {
     strategy.update(high[i]!, low[i]!, close[i]!);
     direction[i] = strategy.direction;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../src/config/random.js';
+import { Rng, runStreams } from '../../src/config/random.js';
 
 function draws(rng: Rng, n: number): number[] {
   return Array.from({ length: n }, () => rng.next());
@@ -162,5 +162,18 @@ describe('Rng', () => {
       expect(batch.normal()).toBe(one.normal());
       expect(batch.next()).toBe(one.next());
     }
+  });
+});
+
+describe('runStreams', () => {
+  it('forks the policy stream, then the model stream, from the seed: the same streams on every call', () => {
+    const root = new Rng(9);
+    const policy = root.fork();
+    const model = root.fork();
+    const streams = runStreams(9);
+    expect(draws(streams.policy, 5)).toEqual(draws(policy, 5));
+    expect(draws(streams.model, 5)).toEqual(draws(model, 5));
+    expect(draws(runStreams(9).model, 5)).toEqual(draws(runStreams(9).model, 5));
+    expect(draws(runStreams(10).model, 5)).not.toEqual(draws(runStreams(9).model, 5));
   });
 });

@@ -1,7 +1,8 @@
 /**
- * The runner: specs run in worker threads on shared columns, come back in spec order with the same
- * results for any number of workers, and a run that throws or kills its worker is recorded as failed
- * while the others finish.
+ * The runner: specs run in worker threads on shared columns, with the signal sources of the batch
+ * computed once and shared, come back in spec order with the same results for any number of workers
+ * (and as in this thread), and a run that throws or kills its worker is recorded as failed while the
+ * others finish.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,6 +39,11 @@ const specs: RunSpecInput[] = [
   ...[1, 2, 3].map((seed) => ({ id: `random-a-${seed}`, dataset: 'a', policy: { name: 'random', params: { probability: 0.05 } }, seed, period: whole('a') })),
   { id: 'v2-b', dataset: 'b', policy: { name: 'rl-v2', params: {} }, seed: 4, period: { startIndex: 2_000, endIndex: 3_000 }, train: { startIndex: 0, endIndex: 1_400 } },
   { id: 'v1-a', dataset: 'a', policy: { name: 'rl-v1', params: {} }, seed: 5, period: whole('a'), config: { agents: { v1: { leverage: 3 } } } },
+  // Other features, signals and models in one batch: each run must read its own config's sources.
+  { id: 'v2-a-fast', dataset: 'a', policy: { name: 'rl-v2', params: {} }, seed: 4, period: { startIndex: 2_500, endIndex: 4_000 }, train: { startIndex: 0, endIndex: 2_500 }, config: { features: { volatilityWindow: 10, breakoutWindow: 10 }, signals: { breakout: { window: 10 } } } },
+  { id: 'v2-a-models', dataset: 'a', policy: { name: 'rl-v2', params: {} }, seed: 4, period: { startIndex: 2_500, endIndex: 4_000 }, train: { startIndex: 0, endIndex: 2_500 }, config: { models: { syntheticHorizon: 3 } } },
+  { id: 'v2-a', dataset: 'a', policy: { name: 'rl-v2', params: {} }, seed: 4, period: { startIndex: 2_500, endIndex: 4_000 }, train: { startIndex: 0, endIndex: 2_500 } },
+  { id: 'v2-a-seed-6', dataset: 'a', policy: { name: 'rl-v2', params: {} }, seed: 6, period: { startIndex: 2_500, endIndex: 4_000 }, train: { startIndex: 0, endIndex: 2_500 } },
 ];
 
 /** The outcome without its timing. */
@@ -50,14 +56,47 @@ describe('runSpecs', () => {
     expect(one.map((o) => o.id)).toEqual(specs.map((s) => s.id));
     expect(one.every((o) => o.status === 'ok')).toBe(true);
     expect(two.map(timeless)).toEqual(one.map(timeless));
-    const local = await executeSpec(specs[3]!, markets.get('b')!);
-    expect(timeless(local)).toEqual(timeless(one[3]!));
+    for (const [index, spec] of specs.entries()) {
+      expect(timeless(await executeSpec(spec, markets.get(spec.dataset)!)), spec.id).toEqual(timeless(one[index]!));
+    }
+    const metrics = (id: string) => JSON.stringify((one.find((o) => o.id === id) as { metrics: unknown }).metrics);
+    expect(new Set(['v2-a-fast', 'v2-a-models', 'v2-a', 'v2-a-seed-6'].map(metrics)).size).toBe(4);
     const v2 = one[3]!;
     if (v2.status !== 'ok') throw new Error('v2 failed');
     expect(v2.training).not.toBeNull();
     expect(v2.metrics.bars).toBe(1_000);
     expect(Object.keys(v2.qtables).sort()).toEqual(['rl-v2-meta', 'rl-v2-sizing']);
     expect(v2.dailyEquity[0]).toBe(10_000);
+  }, 60_000);
+
+  it('gives the same outcomes when every source is dropped as soon as no running run holds it (a budget of 0 bytes)', async () => {
+    const [one, none] = await Promise.all([runSpecs(specs, markets, { workers: 2 }), runSpecs(specs, markets, { workers: 2, sharedSourcesBytes: 0 })]);
+    expect(none.map(timeless)).toEqual(one.map(timeless));
+  }, 60_000);
+
+  it('fails every run that reads a source whose computation throws, with its error; the others finish', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'replaylab-runner-'));
+    const predictionsPath = join(dir, 'predictions.csv');
+    writeFileSync(predictionsPath, 'timestamp,xgb\n2024-01-01T00:00:00Z,0.5\n');
+    const bad = new Map<string, MarketData>([['bad', { ...markets.get('a')!, predictionsPath }]]);
+    const outcomes = await runSpecs(
+      [1, 2, 3, 4].map((seed) => ({ id: `v2-${seed}`, dataset: 'bad', policy: { name: seed === 4 ? 'random' : 'rl-v2', params: {} }, seed, period: { startIndex: 0, endIndex: 1_000 } })),
+      bad,
+      { workers: 2 },
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(['failed', 'failed', 'failed', 'ok']);
+    for (const outcome of outcomes.slice(0, 3)) expect((outcome as { error: string }).error).toMatch(/predictions\.csv.*no column for model 'lgbm'/);
+  }, 60_000);
+
+  it('cancels the runs not yet finished when aborted, and keeps the finished ones', async () => {
+    const controller = new AbortController();
+    const outcomes = await runSpecs(
+      [1, 2, 3, 4].map((seed) => ({ id: `r${seed}`, dataset: 'a', policy: { name: 'random', params: {} }, seed, period: whole('a') })),
+      markets,
+      { workers: 1, signal: controller.signal, onProgress: (done) => done === 1 && controller.abort() },
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(['ok', 'failed', 'failed', 'failed']);
+    expect(outcomes.slice(1).map((o) => (o as { error: string }).error)).toEqual(['cancelled', 'cancelled', 'cancelled']);
   }, 60_000);
 
   it('records a run that throws, or whose worker dies, as failed; the others finish', async () => {

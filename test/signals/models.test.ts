@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/config/random.js';
 import { defaultConfig, type ModelConfig } from '../../src/config/run-config.js';
 import { DataError } from '../../src/data/errors.js';
+import { SHARED_COLUMNS } from '../../src/data/columns.js';
 import { readPredictions, syntheticModelScores } from '../../src/signals/models.js';
 
 const root = mkdtempSync(join(tmpdir(), 'replaylab-models-'));
@@ -177,13 +178,26 @@ describe('syntheticModelScores (uses the future on purpose)', () => {
     });
   });
 
-  it('draws the noise bar by bar, every model at each bar, from the rng given', () => {
+  it('draws the noise bar by bar, every model at each bar, from the rng given (across the blocks of bars it draws at a time)', () => {
     const noiseOnly: ModelConfig = { ...config, informationCoefficients: {} };
-    const scores = syntheticModelScores(series.subarray(0, 50), noiseOnly, new Rng(3));
+    const scores = syntheticModelScores(series, noiseOnly, new Rng(3));
     const rng = new Rng(3);
-    for (let i = 0; i < 50; i++) {
-      for (let m = 0; m < 3; m++) expect(scores.scores[m]![i]).toBe(Math.tanh(0.5 * rng.normal()));
+    const mismatches: string[] = [];
+    for (let i = 0; i < series.length; i++) {
+      for (let m = 0; m < 3; m++) {
+        const expected = Math.tanh(0.5 * rng.normal());
+        if (!Object.is(scores.scores[m]![i], expected) && mismatches.length < 5) mismatches.push(`bar ${i} model ${m}: ${scores.scores[m]![i]} ≠ ${expected}`);
+      }
     }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('allocates its columns in private memory, or in shared memory when told (the workers of a runner read them in place)', () => {
+    const own = syntheticModelScores(series.subarray(0, 50), config, new Rng(3));
+    const shared = syntheticModelScores(series.subarray(0, 50), config, new Rng(3), SHARED_COLUMNS);
+    for (const column of own.scores) expect(column.buffer).toBeInstanceOf(ArrayBuffer);
+    for (const column of shared.scores) expect(column.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(shared.scores).toEqual(own.scores);
   });
 
   it('gives a model with information coefficient 0.3 a clear correlation with the forward return, and one with 0 none', () => {
