@@ -36,6 +36,7 @@ import {
   fileFigures,
   formatJson,
   formatText,
+  ranOnBusyMachine,
   replayFigures,
   replayTargetsOf,
   sweepFigures,
@@ -61,7 +62,8 @@ const USAGE = `usage: node dist/bench/main.js [--dir DIR] [--fresh] [--json] [--
   --trades-runs N    first-parse runs of the aggTrades file (default 2)
   --hit-runs N       cache-hit runs per file (default 5)
   --replay-runs N    timed replay runs of the bare loop and of each policy, after 2 warm-up runs (default 5)
-  --sweep-runs N     batches per worker count in the sweep section, each in a child process (default 3)
+  --sweep-runs N     batches per worker count in the sweep section, each in a child process (default 3;
+                     up to N − 1 more rounds while other processes keep the machine busy)
 `;
 
 type Section = 'data' | 'replay' | 'sweep';
@@ -228,12 +230,20 @@ async function main(argv: readonly string[]): Promise<void> {
     const { SWEEP_WORKERS, spawnSweepChild } = await import('./sweep.js');
     progress(`sweep on ${klines.path}: ${sweepRuns} round${sweepRuns === 1 ? '' : 's'} of one batch with each of ${SWEEP_WORKERS.join(', ')} workers, each batch in a child process of its own`);
     const children = [];
-    for (let round = 0; round < sweepRuns; round++) {
+    // A round during which other processes kept the machine busy is run again, up to sweepRuns − 1 more rounds.
+    let quietRounds = 0;
+    for (let round = 0; quietRounds < sweepRuns && round < 2 * sweepRuns - 1; round++) {
+      let quiet = true;
       for (const workers of SWEEP_WORKERS) {
         const child = await spawnSweepChild(script, klines.path, workers);
         if (child.rows !== klines.rows) throw new Error(`${klines.path}: the sweep child loaded ${child.rows} rows, expected ${klines.rows}`);
+        if (ranOnBusyMachine(child)) {
+          quiet = false;
+          progress(`sweep: other processes took ${(child.othersCpuMs / 1000).toFixed(1)} s of CPU during that batch: the machine was busy`);
+        }
         children.push(child);
       }
+      if (quiet) quietRounds++;
     }
     sweep = sweepFigures(klines, children);
   }

@@ -114,6 +114,8 @@ export interface SweepWorkerFigures {
   readonly medianCpuMs: number;
   /** CPU time the machine's other processes used during each batch (NaN without /proc/stat): a busy machine slows 2 workers more than 1. */
   readonly othersCpuMs: readonly number[];
+  /** Which batches ran on a busy machine (`ranOnBusyMachine`): the medians leave them out while any other batch is left. */
+  readonly busy: readonly boolean[];
   /** Peak RSS of each child (worker threads included), bytes. */
   readonly peakRssBytes: readonly number[];
   readonly medianPeakRssBytes: number;
@@ -130,7 +132,7 @@ export interface SweepFigures {
   readonly nodeFlags: readonly string[];
   /** Runs per batch. */
   readonly runs: number;
-  /** Batches per worker count. */
+  /** Batches per worker count (busy ones included). */
   readonly batches: number;
   /** Digest of the outcomes (timings left out): the same for every batch of every worker count. */
   readonly digest: string;
@@ -305,6 +307,17 @@ export function replayTargetsOf(replay: ReplayFigures | null): Target[] {
   return targets;
 }
 
+/**
+ * A batch during which the machine's other processes took more CPU time than this fraction of the
+ * batch's own ran on a busy machine: its timing says little (2 workers lose more to a third process
+ * than 1 does). The bench runs more rounds while it has fewer quiet ones than asked for.
+ */
+export const BUSY_MACHINE_FRACTION = 0.05;
+
+export function ranOnBusyMachine(child: Pick<SweepChildResult, 'cpuMs' | 'othersCpuMs'>): boolean {
+  return child.othersCpuMs > BUSY_MACHINE_FRACTION * child.cpuMs;
+}
+
 /** The sweep section's figures, once every child's outcomes are checked to be the same. */
 export function sweepFigures(fixture: Fixture, children: readonly SweepChildResult[]): SweepFigures {
   const first = children[0];
@@ -317,19 +330,19 @@ export function sweepFigures(fixture: Fixture, children: readonly SweepChildResu
   const counts = [...new Set(children.map((c) => c.workers))].sort((a, b) => a - b);
   const workers = counts.map((count): SweepWorkerFigures => {
     const mine = children.filter((c) => c.workers === count);
-    const ms = mine.map((c) => c.ms);
-    const medianMs = median(ms);
-    const peakRssBytes = mine.map((c) => c.peakRssKB * KB);
+    const quiet = mine.some((c) => !ranOnBusyMachine(c)) ? mine.filter((c) => !ranOnBusyMachine(c)) : mine;
+    const medianMs = median(quiet.map((c) => c.ms));
     return {
       workers: count,
-      ms,
+      ms: mine.map((c) => c.ms),
       medianMs,
       runsPerSec: first.runs / (medianMs / 1000),
       cpuMs: mine.map((c) => c.cpuMs),
-      medianCpuMs: median(mine.map((c) => c.cpuMs)),
+      medianCpuMs: median(quiet.map((c) => c.cpuMs)),
       othersCpuMs: mine.map((c) => c.othersCpuMs),
-      peakRssBytes,
-      medianPeakRssBytes: median(peakRssBytes),
+      busy: mine.map(ranOnBusyMachine),
+      peakRssBytes: mine.map((c) => c.peakRssKB * KB),
+      medianPeakRssBytes: median(quiet.map((c) => c.peakRssKB * KB)),
       baselineRssBytes: median(mine.map((c) => c.baselineRssKB * KB)),
     };
   });
@@ -505,10 +518,12 @@ function sweepSection(sweep: SweepFigures): string[] {
   const lines = [
     `sweep throughput and memory: ${sweep.label}, ${sweep.file}, ${int(sweep.bars)} bars; a batch of ${sweep.runs} runs through runSpecs: rl-v2 trained on the first 3/4 and evaluated on the last 1/4, random on the last 1/4, over 4 configs × seeds`,
     `each batch in a child process of its own with replaylab's V8 flags (${sweep.nodeFlags.join(' ')}): it loads the file into shared memory (cache off), then runs the batch once (pool start-up included);`,
-    `${sweep.batches} round${sweep.batches === 1 ? '' : 's'} of one batch per worker count, alternating; medians; CPU = user + system time of every thread of the child; others = CPU time the machine's other processes took meanwhile (/proc/stat); outcomes identical in every batch (${sweep.digest.slice(0, 19)}…)`,
+    `${sweep.batches} round${sweep.batches === 1 ? '' : 's'} of one batch per worker count, alternating; CPU = user + system time of every thread of the child; others = CPU time the machine's other processes took meanwhile (/proc/stat);`,
+    `* = the machine was busy (others > ${BUSY_MACHINE_FRACTION * 100}% of the batch's CPU): medians leave those batches out while others are left; outcomes identical in every batch (${sweep.digest.slice(0, 19)}…)`,
     '',
   ];
   const seconds = (values: readonly number[]): string => (values.some((v) => Number.isNaN(v)) ? '–' : `${values.map((v) => (v / 1000).toFixed(1)).join(', ')} s`);
+  const marked = (w: SweepWorkerFigures, values: readonly string[]): string => values.map((v, i) => (w.busy[i] === true ? `${v}*` : v)).join(', ');
   const rows: string[][] = [
     ['workers', 'median', 'runs/s', 'CPU (median)', 'batches', 'others', 'RSS after load', 'peak RSS (median)', 'peak RSS of each batch'],
     ...sweep.workers.map((w) => [
@@ -516,15 +531,18 @@ function sweepSection(sweep: SweepFigures): string[] {
       duration(w.medianMs),
       w.runsPerSec.toFixed(2),
       duration(w.medianCpuMs),
-      durations(w.ms),
+      `${marked(w, w.ms.map((m) => (m / 1000).toFixed(2)))} s`,
       seconds(w.othersCpuMs),
       mb(w.baselineRssBytes),
       mb(w.medianPeakRssBytes),
-      w.peakRssBytes.map((b) => (b / MB).toFixed(0)).join(', ') + ' MB',
+      `${marked(w, w.peakRssBytes.map((b) => (b / MB).toFixed(0)))} MB`,
     ]),
   ];
-  const summary = `2 workers / 1 worker: ${times(sweep.speedup)} the runs/s; the second worker adds ${mb(sweep.addedRssBytes)} (${(sweep.addedRssFraction * 100).toFixed(1)}%) to the peak RSS`;
-  return [...lines, ...table(rows), '', summary];
+  const summary = [`2 workers / 1 worker: ${times(sweep.speedup)} the runs/s; the second worker adds ${mb(sweep.addedRssBytes)} (${(sweep.addedRssFraction * 100).toFixed(1)}%) to the peak RSS`];
+  if (sweep.workers.some((w) => w.busy.every(Boolean))) {
+    summary.push(`note: other processes kept the machine busy during every batch with ${sweep.workers.filter((w) => w.busy.every(Boolean)).map((w) => w.workers).join(' and ')} worker(s): the runs/s say little`);
+  }
+  return [...lines, ...table(rows), '', ...summary];
 }
 
 export function formatText(figures: BenchFigures): string {

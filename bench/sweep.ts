@@ -27,6 +27,7 @@ import type { RunSpecInput } from '../src/runner/run-spec.js';
 /** The worker counts compared (the targets are for a 2-core machine). */
 export const SWEEP_WORKERS: readonly number[] = [1, 2];
 
+
 /**
  * Configs of the batch. Each changes what the runs' market features or strategy signals are (the
  * data a worker derives from the dataset), as a sweep over feature and signal settings does; the
