@@ -3,7 +3,6 @@
  * returns (UTC days, annualised by A), drawdowns from the bar-by-bar curve, trade metrics from the
  * closed trades. Units are in the names.
  */
-import { dailyCloses } from '../data/series.js';
 import { drawdowns, returnsFromEquity } from './performance.js';
 import { summarizeReturns } from './summary.js';
 import { tradeMetrics, type TradeMetrics, type TradeRecord } from './trade-metrics.js';
@@ -57,14 +56,21 @@ export interface RunMetrics extends TradeMetrics {
 }
 
 
-/** Equity at the end of each UTC day, the starting cash first: the daily returns' base. */
+/**
+ * Equity at the end of each UTC day, the starting cash first: the daily returns' base. A day's
+ * equity is that of its last bar, the bar whose close instant (open time + intervalMs − 1) falls on
+ * another UTC day than the next bar's (`dailyCloses` over the close instants, without an array of
+ * them: every run of a sweep computes this for bars by the hundred thousand).
+ */
 export function dailyEquity(curve: EquityCurve): Float64Array {
-  const closeTimes = curve.time.map((t) => t + curve.intervalMs - 1);
-  const closes = dailyCloses(closeTimes, curve.equity);
-  const series = new Float64Array(closes.length + 1);
-  series[0] = curve.startingCash;
-  series.set(closes, 1);
-  return series;
+  const { time, equity, intervalMs } = curve;
+  const days: number[] = [curve.startingCash];
+  for (let i = 0; i < equity.length; i++) {
+    const day = Math.floor((time[i]! + intervalMs - 1) / 86_400_000);
+    const nextDay = i + 1 < equity.length ? Math.floor((time[i + 1]! + intervalMs - 1) / 86_400_000) : Number.NaN;
+    if (day !== nextDay) days.push(equity[i]!);
+  }
+  return Float64Array.from(days);
 }
 
 /**

@@ -96,8 +96,10 @@ export class SharedSourceStore implements SourceStore {
 }
 
 /**
- * The value with every typed array copied into shared memory (plain objects and arrays are walked;
- * other values are kept): posting it to another thread then shares the columns instead of copying them.
+ * The value with every typed array not already in shared memory copied there (plain objects and
+ * arrays are walked; other values are kept), so that posting it to another thread shares its
+ * columns instead of copying them. Sources computed for a SharedSourceStore are allocated in shared
+ * memory already (its `columns`); this catches any column that was not.
  */
 export function toSharedMemory<T>(value: T): T {
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
