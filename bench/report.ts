@@ -266,32 +266,27 @@ const RATIO_POLICIES = new Set(['buy-and-hold', 'random', 'sma-cross']);
 /** RL v2 at least 1,000,000 bars/s (median), cold and with the dataset's features shared. */
 export const REPLAY_RL_V2_BARS_PER_SEC = 1_000_000;
 
+/** Throughput floors (bars/s, median) by the policy rows they apply to. */
+const REPLAY_FLOORS: readonly { readonly applies: (key: string) => boolean; readonly barsPerSec: number }[] = [
+  { applies: (key) => key === 'sma-cross', barsPerSec: REPLAY_SMA_CROSS_BARS_PER_SEC },
+  { applies: (key) => key.startsWith('rl-v2'), barsPerSec: REPLAY_RL_V2_BARS_PER_SEC },
+];
+
 export function replayTargetsOf(replay: ReplayFigures | null): Target[] {
   if (replay === null) return [];
   const targets: Target[] = [];
-  for (const p of replay.policies) {
-    if (p.key !== 'sma-cross') continue;
-    const value = p.barsPerSec.median;
-    targets.push({
-      file: replay.label,
-      name: `replay ${p.key} ≥ ${int(REPLAY_SMA_CROSS_BARS_PER_SEC)} bars/s`,
-      value,
-      unit: 'bars/s',
-      threshold: REPLAY_SMA_CROSS_BARS_PER_SEC,
-      pass: value >= REPLAY_SMA_CROSS_BARS_PER_SEC,
-    });
-  }
-  for (const p of replay.policies) {
-    if (!p.key.startsWith('rl-v2')) continue;
-    const value = p.barsPerSec.median;
-    targets.push({
-      file: replay.label,
-      name: `replay ${p.key} ≥ ${int(REPLAY_RL_V2_BARS_PER_SEC)} bars/s`,
-      value,
-      unit: 'bars/s',
-      threshold: REPLAY_RL_V2_BARS_PER_SEC,
-      pass: value >= REPLAY_RL_V2_BARS_PER_SEC,
-    });
+  for (const floor of REPLAY_FLOORS) {
+    for (const p of replay.policies.filter((policy) => floor.applies(policy.key))) {
+      const value = p.barsPerSec.median;
+      targets.push({
+        file: replay.label,
+        name: `replay ${p.key} ≥ ${int(floor.barsPerSec)} bars/s`,
+        value,
+        unit: 'bars/s',
+        threshold: floor.barsPerSec,
+        pass: value >= floor.barsPerSec,
+      });
+    }
   }
   for (const p of replay.policies) {
     if (!RATIO_POLICIES.has(p.key)) continue;

@@ -7,17 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { renderAbHtml } from '../../src/ab/report-html.js';
 import type { AbReport, MetricComparison } from '../../src/ab/report-model.js';
 import { HOSTILE_ERROR, makeAbReport } from '../helpers/ab-report-fixture.js';
+import { count, element } from '../helpers/html.js';
 
-/** The markup of the element `<tag … id="id" …>…</tag>` (no nesting of the same tag inside). */
-function element(page: string, tag: string, id: string): string {
-  const at = page.indexOf(` id="${id}"`);
-  expect(at, `#${id} is on the page`).toBeGreaterThan(-1);
-  const start = page.lastIndexOf(`<${tag} `, at);
-  const end = page.indexOf(`</${tag}>`, start);
-  return page.slice(start, end + tag.length + 3);
-}
-
-const count = (text: string, pattern: RegExp) => text.match(pattern)?.length ?? 0;
 
 /** The report as it comes back from report.json: non-finite numbers become null. */
 const throughJson = (report: AbReport): AbReport => JSON.parse(JSON.stringify(report)) as AbReport;

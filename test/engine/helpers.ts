@@ -1,5 +1,6 @@
 /** Small markets and scripted policies for engine tests, and the accounting invariants every replay must keep. */
 import { expect } from 'vitest';
+import { Rng } from '../../src/config/random.js';
 import { resolveConfig, type RunConfig, type RunConfigInput } from '../../src/config/run-config.js';
 import { CANDLE_COLUMNS, TRADE_COLUMNS, allocateTable, type CandleTable, type TradeTable } from '../../src/data/columns.js';
 import { runReplay, type MarketData, type ReplayResult } from '../../src/engine/replay.js';
@@ -100,4 +101,19 @@ export function expectAccountingInvariants(result: ReplayResult, data: MarketDat
     // equity − cash is the open position's value: margin plus unrealised PnL at the close
     expect(Math.abs(result.equity[k]! - result.cash[k]! - value)).toBeLessThanOrEqual(tol(Math.max(Math.abs(value), Math.abs(result.equity[k]!))));
   }
+}
+
+/** A seeded 5-minute geometric random walk (0.3% per bar, wicks of 0.1%): a market with no edge for runner and sweep tests. */
+export function randomWalkMarket(bars: number, seed: number): MarketData {
+  const fiveMinutes = 300_000;
+  const rng = new Rng(seed);
+  const rows: number[][] = [];
+  let price = 100;
+  for (let i = 0; i < bars; i++) {
+    const open = price;
+    const close = open * Math.exp(0.003 * rng.normal());
+    rows.push([open, Math.max(open, close) * 1.001, Math.min(open, close) * 0.999, close, 1_000]);
+    price = close;
+  }
+  return market(candles(rows, fiveMinutes), undefined, fiveMinutes);
 }

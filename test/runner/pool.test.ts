@@ -8,26 +8,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../src/config/random.js';
 import type { MarketData } from '../../src/engine/replay.js';
 import { executeSpec, type RunOutcome } from '../../src/runner/execute-spec.js';
 import { runSpecs } from '../../src/runner/pool.js';
 import type { RunSpecInput } from '../../src/runner/run-spec.js';
-import { candles, market as marketOf } from '../engine/helpers.js';
+import { randomWalkMarket as walk } from '../engine/helpers.js';
 
-const FIVE_MINUTES = 300_000;
-function walk(bars: number, seed: number): MarketData {
-  const rng = new Rng(seed);
-  const rows: number[][] = [];
-  let price = 100;
-  for (let i = 0; i < bars; i++) {
-    const open = price;
-    const close = open * Math.exp(0.003 * rng.normal());
-    rows.push([open, Math.max(open, close) * 1.001, Math.min(open, close) * 0.999, close, 1_000]);
-    price = close;
-  }
-  return marketOf(candles(rows, FIVE_MINUTES), undefined, FIVE_MINUTES);
-}
 
 const markets = new Map<string, MarketData>([
   ['a', walk(4_000, 1)],

@@ -6,7 +6,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../src/config/random.js';
 import { resolveConfig } from '../../src/config/run-config.js';
 import type { MarketData } from '../../src/engine/replay.js';
 import { parseAxes } from '../../src/sweep/axes.js';
@@ -14,21 +13,8 @@ import { gridCells } from '../../src/sweep/cells.js';
 import { datasetPeriods, type SweepPlan } from '../../src/sweep/plan.js';
 import { parseResultsCsv } from '../../src/sweep/results-csv.js';
 import { executeSweep, resultColumns } from '../../src/sweep/run-sweep.js';
-import { candles, market as marketOf } from '../engine/helpers.js';
+import { randomWalkMarket as walk } from '../engine/helpers.js';
 
-const FIVE_MINUTES = 300_000;
-function walk(bars: number, seed: number): MarketData {
-  const rng = new Rng(seed);
-  const rows: number[][] = [];
-  let price = 100;
-  for (let i = 0; i < bars; i++) {
-    const open = price;
-    const close = open * Math.exp(0.003 * rng.normal());
-    rows.push([open, Math.max(open, close) * 1.001, Math.min(open, close) * 0.999, close, 1_000]);
-    price = close;
-  }
-  return marketOf(candles(rows, FIVE_MINUTES), undefined, FIVE_MINUTES);
-}
 
 const markets = new Map<string, MarketData>([['walk', walk(3_000, 1)]]);
 const axes = parseAxes(['probability=0.02,0.1'], false);

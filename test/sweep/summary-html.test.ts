@@ -10,17 +10,8 @@ import { gridCells } from '../../src/sweep/cells.js';
 import { renderSummaryHtml } from '../../src/sweep/summary-html.js';
 import { summarizeSweep } from '../../src/sweep/summary.js';
 import { context, failed, input, rows } from '../helpers/sweep-summary-fixture.js';
+import { count, element } from '../helpers/html.js';
 
-/** The markup of the element `<tag … id="id" …>…</tag>` (no nesting of the same tag inside). */
-function element(page: string, tag: string, id: string): string {
-  const at = page.indexOf(` id="${id}"`);
-  expect(at, `#${id} is on the page`).toBeGreaterThan(-1);
-  const start = page.lastIndexOf(`<${tag} `, at);
-  const end = page.indexOf(`</${tag}>`, start);
-  return page.slice(start, end + tag.length + 3);
-}
-
-const count = (text: string, pattern: RegExp) => text.match(pattern)?.length ?? 0;
 const page = renderSummaryHtml(summarizeSweep({ ...input, metric: 'sharpe' }), context);
 
 describe('summary.html: the page', () => {
