@@ -64,8 +64,6 @@ export function iqm(values: readonly number[]): number {
   return mean(sorted.slice(cut, sorted.length - cut));
 }
 
-export const flatten = (matrix: ScoreMatrix): number[] => matrix.flat();
-
 /** P(X > Y): per task the Mann–Whitney U over n_x·n_y (ties count half), averaged over tasks. */
 export function probabilityOfImprovement(x: ScoreMatrix, y: ScoreMatrix): number {
   const tasks = checkMatrix(x, 'X');
@@ -186,48 +184,9 @@ export function probabilityOfImprovementInterval(x: TaskScores, y: TaskScores, r
   return { point, low: quantileSorted(draws, tail), high: quantileSorted(draws, 1 - tail) };
 }
 
-/** One stratified resample: within each task, runs drawn with replacement (the run count kept). */
-export function resampleWithinTasks(matrix: ScoreMatrix, rng: Rng): number[][] {
-  const runs = matrix.length;
-  const tasks = matrix[0]!.length;
-  const out = Array.from({ length: runs }, () => new Array<number>(tasks));
-  for (let t = 0; t < tasks; t++) {
-    for (let r = 0; r < runs; r++) out[r]![t] = matrix[rng.int(0, runs - 1)]![t]!;
-  }
-  return out;
-}
-
-/**
- * A percentile bootstrap CI (95% by default) of a statistic of one or more score matrices, each
- * resampled within its tasks, independently, `reps` times.
- */
-export function bootstrapInterval(
-  matrices: readonly ScoreMatrix[],
-  statistic: (...resampled: ScoreMatrix[]) => number,
-  reps: number,
-  rng: Rng,
-  level = 0.95,
-): Interval {
-  matrices.forEach((m, k) => checkMatrix(m, `matrix ${k + 1}`));
-  if (!Number.isInteger(reps) || reps < 1) throw new RangeError(`reps must be a whole number ≥ 1, got ${reps}`);
-  const point = statistic(...matrices);
-  const values = new Array<number>(reps);
-  for (let n = 0; n < reps; n++) values[n] = statistic(...matrices.map((m) => resampleWithinTasks(m, rng)));
-  const finite = values.filter(Number.isFinite).sort(ascending);
-  const tail = (1 - level) / 2;
-  return { point, low: quantileSorted(finite, tail), high: quantileSorted(finite, 1 - tail) };
-}
-
 /** better / worse / inconclusive from the CI of P(B > A). */
 export function verdictOf(probabilityBOverA: Pick<Interval, 'low' | 'high'>): Verdict {
   if (probabilityBOverA.low > 0.5) return 'better';
   if (probabilityBOverA.high < 0.5) return 'worse';
   return 'inconclusive';
-}
-
-/** B − A for each run and task of two matrices of the same shape (paired: same seed, same task). */
-export function pairedDifferences(a: ScoreMatrix, b: ScoreMatrix): number[][] {
-  const tasks = checkMatrix(a, 'A');
-  if (b.length !== a.length || checkMatrix(b, 'B') !== tasks) throw new RangeError('paired differences need the same runs and tasks in both arms');
-  return a.map((row, r) => row.map((value, t) => b[r]![t]! - value));
 }
