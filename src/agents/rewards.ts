@@ -26,14 +26,17 @@ export function maxDrawdownPct(trade: Pick<ClosedTrade, 'maeEquityPct'>): number
   return Math.max(0, -trade.maeEquityPct);
 }
 
-export function sharpeSignal(recentPnlPct: readonly number[], clip: number): number {
-  const n = recentPnlPct.length;
+/** The sharpeSignal term (above) over the last `count` values of `recentPnlPct` (all by default), without copying them. */
+export function sharpeSignal(recentPnlPct: readonly number[], clip: number, count = recentPnlPct.length): number {
+  const end = recentPnlPct.length;
+  const from = Math.max(0, end - count);
+  const n = end - from;
   if (n < 2) return 0;
   let sum = 0;
-  for (const r of recentPnlPct) sum += r;
+  for (let k = from; k < end; k++) sum += recentPnlPct[k]!;
   const mean = sum / n;
   let squares = 0;
-  for (const r of recentPnlPct) squares += (r - mean) ** 2;
+  for (let k = from; k < end; k++) squares += (recentPnlPct[k]! - mean) ** 2;
   const std = Math.sqrt(squares / (n - 1));
   if (!(std > 0)) return 0;
   return Math.max(-clip, Math.min(clip, mean / std));

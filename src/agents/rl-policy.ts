@@ -489,7 +489,7 @@ export class RlPolicy implements Policy {
     const metaTerms: MetaRewardTerms = {
       pnlPct: pnl,
       maxDrawdownPct: maxDrawdownPct(trade),
-      sharpeSignal: sharpeSignal(this.recentPnl.slice(-v2.metaReward.sharpeTrades), v2.metaReward.sharpeClip),
+      sharpeSignal: sharpeSignal(this.recentPnl, v2.metaReward.sharpeClip, v2.metaReward.sharpeTrades),
       regimeAlignment: v2.regimeAlignment[REGIME_IDS[decision.regime]!][action.strategy as keyof (typeof v2.regimeAlignment)['TREND']],
     };
     const size = this.sizingActionList[decision.sizingAction]!;

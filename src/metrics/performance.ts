@@ -82,20 +82,32 @@ export interface DrawdownSummary {
   readonly averageDrawdownPeriods: number;
 }
 
-/** Drawdowns of an equity curve; the first value counts as a peak. */
-export function drawdowns(equity: ArrayLike<number>): DrawdownSummary {
+/**
+ * Drawdowns of an equity curve; the first value counts as a peak. With `start`, the curve is `start`
+ * followed by `equity` (a bar-by-bar curve and the cash it started from, without copying it).
+ */
+export function drawdowns(equity: ArrayLike<number>, start?: number): DrawdownSummary {
+  const offset = start === undefined ? 0 : 1;
+  const n = equity.length + offset;
   let peak = Number.NEGATIVE_INFINITY;
   let maxDrawdown = 0;
   let episodeDepth = 0;
   let episodeStart = -1;
-  const depths: number[] = [];
-  const lengths: number[] = [];
-  for (let i = 0; i < equity.length; i++) {
-    const value = equity[i]!;
+  // Episodes' depths and lengths as sums in episode order (their means equal those of the lists).
+  let episodes = 0;
+  let depthSum = 0;
+  let lengthSum = 0;
+  let longest = 0;
+  // Variables a closure captured would be boxed on every write: the episode's end is written out twice.
+  for (let i = 0; i < n; i++) {
+    const value = i < offset ? start! : equity[i - offset]!;
     if (value >= peak) {
       if (episodeStart >= 0) {
-        depths.push(episodeDepth);
-        lengths.push(i - episodeStart);
+        const length = i - episodeStart;
+        episodes++;
+        depthSum += episodeDepth;
+        lengthSum += length;
+        if (length > longest) longest = length;
         episodeStart = -1;
         episodeDepth = 0;
       }
@@ -108,14 +120,17 @@ export function drawdowns(equity: ArrayLike<number>): DrawdownSummary {
     maxDrawdown = Math.min(maxDrawdown, depth);
   }
   if (episodeStart >= 0) {
-    depths.push(episodeDepth);
-    lengths.push(equity.length - 1 - episodeStart);
+    const length = n - 1 - episodeStart;
+    episodes++;
+    depthSum += episodeDepth;
+    lengthSum += length;
+    if (length > longest) longest = length;
   }
   return {
     maxDrawdown,
-    averageDrawdown: depths.length === 0 ? 0 : mean(depths),
-    maxDrawdownPeriods: lengths.reduce((a, b) => Math.max(a, b), 0),
-    averageDrawdownPeriods: lengths.length === 0 ? 0 : mean(lengths),
+    averageDrawdown: episodes === 0 ? 0 : depthSum / episodes,
+    maxDrawdownPeriods: longest,
+    averageDrawdownPeriods: episodes === 0 ? 0 : lengthSum / episodes,
   };
 }
 

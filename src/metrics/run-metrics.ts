@@ -76,29 +76,42 @@ export function dailyEquity(curve: EquityCurve): Float64Array {
 /**
  * Drawdown episodes of a timed equity curve: from the time of a peak until equity is back at it
  * (or the end), in days of calendar time, so gaps in the data (weekends of a stock) count as time.
+ * With `start`, the curve is `start` followed by `equity` and `times`, each time shifted by
+ * `start.timeShiftMs` (a bar-by-bar curve as close instants, from the cash at the first open,
+ * without copying it).
  */
-export function drawdownDurationsDays(times: ArrayLike<number>, equity: ArrayLike<number>): { max: number; average: number } {
+export function drawdownDurationsDays(
+  times: ArrayLike<number>,
+  equity: ArrayLike<number>,
+  start?: { readonly equity: number; readonly time: number; readonly timeShiftMs: number },
+): { max: number; average: number } {
+  const offset = start === undefined ? 0 : 1;
+  const shift = start?.timeShiftMs ?? 0;
+  const n = equity.length + offset;
   let peak = Number.NEGATIVE_INFINITY;
   let peakTime = Number.NaN;
   let inDrawdown = false;
   let max = 0;
   let sum = 0;
   let episodes = 0;
-  for (let i = 0; i < equity.length; i++) {
-    if (equity[i]! >= peak) {
+  let time = Number.NaN;
+  for (let i = 0; i < n; i++) {
+    const value = i < offset ? start!.equity : equity[i - offset]!;
+    time = i < offset ? start!.time : times[i - offset]! + shift;
+    if (value >= peak) {
       if (inDrawdown) {
-        const days = (times[i]! - peakTime) / 86_400_000;
+        const days = (time - peakTime) / 86_400_000;
         max = Math.max(max, days);
         sum += days;
         episodes++;
         inDrawdown = false;
       }
-      peak = equity[i]!;
-      peakTime = times[i]!;
+      peak = value;
+      peakTime = time;
     } else inDrawdown = true;
   }
   if (inDrawdown) {
-    const days = (times[equity.length - 1]! - peakTime) / 86_400_000;
+    const days = (time - peakTime) / 86_400_000;
     max = Math.max(max, days);
     sum += days;
     episodes++;
@@ -111,15 +124,9 @@ export function runMetrics(input: RunMetricsInput): RunMetrics {
   const finalEquity = input.equity[bars - 1]!;
   const daily = returnsFromEquity(dailyEquity(input));
   const summary = summarizeReturns(daily, { periodsPerYear: input.periodsPerYear, riskFreePerPeriod: input.riskFreeRate / input.periodsPerYear });
-  // Drawdowns from the bar-by-bar curve, the starting cash (at the first open) counting as a peak.
-  const withStart = new Float64Array(bars + 1);
-  const times = new Float64Array(bars + 1);
-  withStart[0] = input.startingCash;
-  withStart.set(input.equity, 1);
-  times[0] = input.time[0]!;
-  for (let k = 0; k < bars; k++) times[k + 1] = input.time[k]! + input.intervalMs - 1;
-  const dd = drawdowns(withStart);
-  const durations = drawdownDurationsDays(times, withStart);
+  // Drawdowns from the bar-by-bar curve (close instants), the starting cash at the first open counting as a peak.
+  const dd = drawdowns(input.equity, input.startingCash);
+  const durations = drawdownDurationsDays(input.time, input.equity, { equity: input.startingCash, time: input.time[0]!, timeShiftMs: input.intervalMs - 1 });
   const growth = finalEquity / input.startingCash;
   return {
     startingCash: input.startingCash,

@@ -30,6 +30,9 @@ describe('reward terms', () => {
     expect(sharpeSignal([-10, -11, -12], 3)).toBe(-3);
     expect(sharpeSignal([2], 3)).toBe(0);
     expect(sharpeSignal([2, 2, 2], 3)).toBe(0);
+    // over the last `count` values only: the same as over that slice
+    expect(sharpeSignal([50, -40, 1, 2, 3], 3, 3)).toBe(sharpeSignal([1, 2, 3], 3));
+    expect(sharpeSignal([50, 2], 3, 1)).toBe(0);
   });
 
   it('effectiveLeverage: notional over entry equity', () => {

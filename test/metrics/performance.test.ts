@@ -82,4 +82,10 @@ describe('definitions', () => {
     expect(summary.averageDrawdownPeriods).toBe(2);
     expect(drawdowns([1, 2, 3])).toEqual({ maxDrawdown: 0, averageDrawdown: 0, maxDrawdownPeriods: 0, averageDrawdownPeriods: 0 });
   });
+
+  it('drawdowns with a start value: the same as with the value prepended', () => {
+    const curve = [80, 100, 110, 99, 105, 90];
+    expect(drawdowns(Float64Array.from(curve), 100)).toEqual(drawdowns([100, ...curve]));
+    expect(drawdowns([], 100)).toEqual(drawdowns([100]));
+  });
 });

@@ -15,6 +15,15 @@ describe('drawdownDurationsDays', () => {
     expect(max).toBe(7);
     expect(average).toBe((7 + 1) / 2);
   });
+
+  it('with a start: the same as with the start prepended and the times shifted', () => {
+    const times = [0, 1, 2, 7, 8, 9].map((d) => T0 + d * DAY);
+    const equity = [90, 95, 100, 110, 105, 111];
+    const shifted = times.map((t) => t + DAY / 2 - 1);
+    const expected = drawdownDurationsDays([T0 - DAY, ...shifted], [100, ...equity]);
+    expect(drawdownDurationsDays(times, equity, { equity: 100, time: T0 - DAY, timeShiftMs: DAY / 2 - 1 })).toEqual(expected);
+    expect(expected.max).toBe((3.5 * DAY - 1) / DAY); // from the start (day −1) back at 100 at the last instant of day 2's bar
+  });
 });
 
 describe('runMetrics', () => {
