@@ -11,17 +11,17 @@
  * number of workers. A run that throws, or whose worker dies, is recorded as failed with its error;
  * the others finish. Aborting (Ctrl-C) cancels the runs not yet finished and keeps the finished ones.
  *
- * Each worker costs ~45 MB of RSS idle (its V8 heap and modules; its young generation is 2 × 8 MB
+ * Each worker costs ~45 MB of RSS idle (its V8 heap and modules; its young generation is 2 × 4 MB
  * semi-spaces, set process-wide by --max-semi-space-size, which then overrides resourceLimits) and
- * ~110–150 MB while replaying a year of 1-minute bars (heap growth, per-run arrays not yet collected,
- * the sources of its run in flight); and ~1 s of CPU compiling the same code again (V8 compiles per
- * isolate), on V8's background threads.
+ * ~100–110 MB more while replaying a year of 1-minute bars (heap growth, per-run arrays not yet
+ * collected, the sources of its run in flight); and ~1 s of CPU compiling the same code again (V8
+ * compiles per isolate). See config/runtime.ts for the V8 flags a batch runs with.
  */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { resolveConfig, type RunConfig } from '../config/run-config.js';
-import { RUNTIME_NODE_FLAGS, SEMI_SPACE_MB } from '../config/runtime.js';
+import { SEMI_SPACE_MB } from '../config/runtime.js';
 import type { MarketData } from '../engine/replay.js';
 import { sourceKeys } from '../engine/signal-sources.js';
 import type { RunOutcome, RunOutcomeOk } from './execute-spec.js';
@@ -107,7 +107,8 @@ export async function runSpecs(specs: readonly RunSpecInput[], markets: Readonly
     minThreads: workers,
     maxThreads: workers,
     idleTimeout: 60_000,
-    execArgv: [...execArgv, ...RUNTIME_NODE_FLAGS.filter((flag) => !flag.startsWith('--max-semi-space-size'))],
+    // V8 flags are the process's (RUNTIME_NODE_FLAGS, set when it started): a worker cannot take its own.
+    execArgv,
     resourceLimits: { maxYoungGenerationSizeMb: 2 * SEMI_SPACE_MB },
   });
 

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RUNTIME_NODE_FLAGS } from '../../src/config/runtime.js';
 import { REPO_ROOT, removeTmpDirs, runCli } from './helpers.js';
 
-const packageJson = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
+const packageJson = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string>; scripts: Record<string, string> };
 
 afterAll(removeTmpDirs);
 
@@ -22,6 +22,10 @@ describe('replaylab', () => {
     const result = spawnSync(bin, ['--version'], { encoding: 'utf8' });
     expect(result.status).toBe(0);
     expect(result.stdout.trim()).toBe(packageJson.version);
+  });
+
+  it('npm start runs the CLI with the same V8 flags', () => {
+    expect(packageJson.scripts.start).toContain(`node ${RUNTIME_NODE_FLAGS.join(' ')} dist/src/cli/main.js ab`);
   });
 
   it('--help exits 0 and lists every command with a description', () => {
