@@ -124,7 +124,9 @@ class ProgressView {
     } else if (now - this.lastDraw < 100) return;
     this.lastDraw = now;
     this.drawn = true;
-    this.stream.write(`\r${progressText(progress, now - this.started)}\u001b[K`);
+    // One line that fits the terminal, so that `\r` redraws it in place.
+    const width = (this.stream.columns ?? 100) - 1;
+    this.stream.write(`\r${progressText(progress, now - this.started).slice(0, width)}\u001b[K`);
   }
 
   finish(): void {

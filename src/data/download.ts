@@ -317,6 +317,9 @@ async function fetchArchive(
     writeAtomically(join(staging, `${file.name}${VERIFIED}`), `${JSON.stringify(verified, null, 2)}\n`);
     rmSync(part, { force: true });
     return verified;
+  } catch (error) {
+    rmSync(part, { force: true }); // the archive as published cannot be unpacked: fetching it again will not help
+    throw error;
   } finally {
     rmSync(csvTemporary, { force: true });
     releaseTemporary(csvTemporary);

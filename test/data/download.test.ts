@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkArchiveRequest } from '../../src/data/binance-archive.js';
 import { loadDataset } from '../../src/data/dataset.js';
 import { DownloadError, downloadDataset, stagingFolder, type DownloadOptions, type DownloadProgress } from '../../src/data/download.js';
-import { ArchiveServer, csvOf, daysOf, generatedRows, serveRows, sha256, type GeneratedRows } from '../helpers/binance-archive-server.js';
+import { ArchiveServer, csvOf, daysOf, generatedRows, serveRows, sha256, zipFile, type GeneratedRows } from '../helpers/binance-archive-server.js';
 
 const NOW = '2024-03-15T10:00:00Z';
 const SPOT = '/data/spot/monthly/klines/BTCUSDT/1h';
@@ -248,6 +248,22 @@ describe('downloadDataset', () => {
     // A new download now takes February's monthly archive.
     const fresh = await downloadDataset(options({ now: '2024-03-02T08:00:00Z' }));
     expect(fresh.files.map((f) => f.file)).toEqual(['BTCUSDT-1h-2024-01.csv', 'BTCUSDT-1h-2024-02.csv', 'BTCUSDT-1h-2024-03-01.csv']);
+  });
+
+  it('refuses a zip that is not one, or that holds more than one CSV, although its checksum matches', async () => {
+    await startServer();
+    const csv = csvOf(spotRows.klines, 0, '2024-01');
+    server.addArchive(JANUARY, '', zipFile([['BTCUSDT-1h-2024-01/', ''], ['BTCUSDT-1h-2024-01.csv', csv], ['extra.csv', 'x\n']]));
+    const two = await failure(downloadDataset(options({ to: '2024-01' })));
+    expect(two.message).toBe('BTCUSDT-1h-2024-01.zip: expected one CSV file in the zip, found extra.csv as well');
+    server.addArchive(JANUARY, '', Buffer.from('PK not really a zip'));
+    const broken = await failure(downloadDataset(options({ to: '2024-01' })));
+    expect(broken.message).toMatch(/^BTCUSDT-1h-2024-01\.zip: not a readable zip file \(.+\)$/);
+    // A folder entry is skipped, and the CSV taken whatever its name in the zip.
+    server.addArchive(JANUARY, '', zipFile([['folder/', ''], ['folder/klines.csv', csv]]));
+    const opts = options({ to: '2024-01' });
+    await downloadDataset(opts);
+    expect(readFileSync(join(opts.outDir, 'BTCUSDT-1h-2024-01.csv'), 'utf8')).toBe(csv);
   });
 
   it('says when the archive cannot be reached', async () => {

@@ -14,49 +14,57 @@ import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { generateMarket, parseInterval } from '../../src/data/index.js';
 
-/** A zip holding one file, deflated, as Binance's archives do. */
-export function zipFile(name: string, content: Buffer | string): Buffer {
-  const data = Buffer.isBuffer(content) ? content : Buffer.from(content);
-  const compressed = deflateRawSync(data);
-  const fileName = Buffer.from(name);
-  const crc = crc32(data);
+/** A zip of `[name, content]` entries, deflated, as Binance's archives are (theirs hold one CSV). */
+export function zipFile(entries: readonly (readonly [string, Buffer | string])[]): Buffer {
   // DOS time 00:00:00, date 2024-01-01.
   const dosTime = 0;
   const dosDate = ((2024 - 1980) << 9) | (1 << 5) | 1;
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(20, 4); // version needed
-  local.writeUInt16LE(0, 6); // flags
-  local.writeUInt16LE(8, 8); // deflate
-  local.writeUInt16LE(dosTime, 10);
-  local.writeUInt16LE(dosDate, 12);
-  local.writeUInt32LE(crc, 14);
-  local.writeUInt32LE(compressed.length, 18);
-  local.writeUInt32LE(data.length, 22);
-  local.writeUInt16LE(fileName.length, 26);
-  local.writeUInt16LE(0, 28); // extra field length
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(20, 4); // version made by
-  central.writeUInt16LE(20, 6); // version needed
-  central.writeUInt16LE(0, 8);
-  central.writeUInt16LE(8, 10);
-  central.writeUInt16LE(dosTime, 12);
-  central.writeUInt16LE(dosDate, 14);
-  central.writeUInt32LE(crc, 16);
-  central.writeUInt32LE(compressed.length, 20);
-  central.writeUInt32LE(data.length, 24);
-  central.writeUInt16LE(fileName.length, 28);
-  // extra, comment, disk, internal and external attributes: 0; local header at offset 0.
-  const centralOffset = local.length + fileName.length + compressed.length;
-  const centralSize = central.length + fileName.length;
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, content] of entries) {
+    const data = Buffer.isBuffer(content) ? content : Buffer.from(content);
+    const compressed = deflateRawSync(data);
+    const fileName = Buffer.from(name);
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4); // version needed
+    local.writeUInt16LE(0, 6); // flags
+    local.writeUInt16LE(8, 8); // deflate
+    local.writeUInt16LE(dosTime, 10);
+    local.writeUInt16LE(dosDate, 12);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(compressed.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(fileName.length, 26);
+    local.writeUInt16LE(0, 28); // extra field length
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4); // version made by
+    central.writeUInt16LE(20, 6); // version needed
+    central.writeUInt16LE(0, 8);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt16LE(dosTime, 12);
+    central.writeUInt16LE(dosDate, 14);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(compressed.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(fileName.length, 28);
+    // extra, comment, disk, internal and external attributes: 0.
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, fileName, compressed);
+    centrals.push(central, fileName);
+    offset += local.length + fileName.length + compressed.length;
+  }
+  const centralSize = centrals.reduce((sum, b) => sum + b.length, 0);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8); // entries on this disk
-  end.writeUInt16LE(1, 10); // entries
+  end.writeUInt16LE(entries.length, 8); // entries on this disk
+  end.writeUInt16LE(entries.length, 10); // entries
   end.writeUInt32LE(centralSize, 12);
-  end.writeUInt32LE(centralOffset, 16);
-  return Buffer.concat([local, fileName, compressed, central, fileName, end]);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, ...centrals, end]);
 }
 
 export function sha256(data: Buffer | string): string {
@@ -81,10 +89,10 @@ export class ArchiveServer {
   ranges = true;
   private server: Server | undefined;
 
-  /** Serves a zip of `csvName` holding `content`, with its correct checksum file. */
-  addArchive(zipPath: string, content: string): Buffer {
+  /** Serves a zip holding `content` as its CSV (or `zip` as it is), with its correct checksum file. */
+  addArchive(zipPath: string, content: string, zip?: Buffer): Buffer {
     const name = zipPath.slice(zipPath.lastIndexOf('/') + 1);
-    const zip = zipFile(name.replace(/\.zip$/, '.csv'), content);
+    zip ??= zipFile([[name.replace(/\.zip$/, '.csv'), content]]);
     this.files.set(zipPath, zip);
     this.files.set(`${zipPath}.CHECKSUM`, Buffer.from(`${sha256(zip)}  ${name}\n`));
     return zip;
@@ -135,7 +143,8 @@ export class ArchiveServer {
       const cut = this.breakAfter.get(path);
       if (cut !== undefined) {
         this.breakAfter.delete(path);
-        res.write(body.subarray(0, cut), () => res.destroy());
+        // Let the bytes arrive (and be written) before the connection drops.
+        res.write(body.subarray(0, cut), () => setTimeout(() => res.destroy(), 50));
         return;
       }
       res.end(body);
