@@ -108,7 +108,7 @@ export async function downloadDataset(options: DownloadOptions): Promise<Downloa
     // Keep what is verified (and a part of a zip) for the next run; a folder with nothing in it goes.
     if (readdirSync(staging).every((name) => name === MARKER)) rmSync(staging, { recursive: true, force: true });
     const note = stagingNote(options.outDir);
-    if (error instanceof DownloadError && note !== '') throw new DownloadError(`${error.message}; ${note}`, { cause: error.cause });
+    if (error instanceof InputError && note !== '') throw new DownloadError(`${error.message}; ${note}`, { cause: error.cause });
     throw error;
   }
 }
