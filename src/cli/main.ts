@@ -7,6 +7,7 @@ import { InputError } from '../data/index.js';
 import { removeTemporaries } from '../data/temporary-files.js';
 import { abCommand } from './ab.js';
 import { aggregateCommand } from './data-aggregate.js';
+import { downloadCommand } from './data-download.js';
 import { generateCommand } from './data-generate.js';
 import { inspectCommand } from './data-inspect.js';
 import { configCommand } from './config.js';
@@ -32,6 +33,7 @@ const COMMAND_SUMMARY: readonly (readonly [string, string])[] = [
   ['data inspect <paths..>', 'format, interval, rows, time range, gaps, bad rows'],
   ['data generate --out DIR', 'write a seeded synthetic market in Binance format'],
   ['data aggregate <trades..>', 'build candles from trades, write a kline CSV'],
+  ['data download --symbol S --out DIR', "fetch months of Binance's public archive into a dataset, checksums checked"],
   ['replay --dataset DIR --policy P', 'replay one policy; write runs/<id>/ (metrics, trades, equity)'],
   ['ab [--dataset DIR…] [--a P] [--b P]', 'A/B of RL v1 vs RL v2 (or any two policies): CIs, verdict, report.html'],
   ['ab --history', 'past A/B verdicts (runs/ab-history.jsonl)'],
@@ -59,8 +61,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
     }, true)
     .command('data', 'Market data: inspect files and datasets, generate a synthetic market, build candles from trades', (y) =>
-      generateCommand(aggregateCommand(inspectCommand(y)))
-        .demandCommand(1, 'name a data command: inspect, generate or aggregate')
+      downloadCommand(generateCommand(aggregateCommand(inspectCommand(y))))
+        .demandCommand(1, 'name a data command: inspect, generate, aggregate or download')
         .strict(),
     );
   configCommand(statsCommand(sweepCommand(abCommand(replayCommand(cli)))))

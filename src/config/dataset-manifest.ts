@@ -2,6 +2,27 @@
 import { z } from 'zod';
 
 const INTERVAL = /^\d+[smhdwM]$/;
+const SHA256 = /^[0-9a-f]{64}$/;
+
+const DownloadSchema = z.object({
+  archive: z.string().describe('Base URL of the archive the files came from (https://data.binance.vision).'),
+  market: z.enum(['spot', 'um']).describe("The archive's name for the market: spot, or um (USD-M futures)."),
+  from: z.string().describe('First month requested, YYYY-MM.'),
+  to: z.string().describe('Last month requested, YYYY-MM (a month not over yet comes as daily archives up to the day before the download).'),
+  fetched: z.string().describe('When the download ran (UTC).'),
+  command: z.string().optional().describe('The command that downloaded it.'),
+  files: z
+    .array(
+      z.object({
+        file: z.string().describe('The CSV in the folder.'),
+        url: z.string().describe('The zip it was unpacked from.'),
+        sha256: z.string().regex(SHA256).describe("The zip's SHA-256, as published in its .CHECKSUM file, checked before unpacking."),
+        csvSha256: z.string().regex(SHA256).describe("The CSV's SHA-256, to check the folder later."),
+        bytes: z.number().int().nonnegative().describe("The CSV's size in bytes."),
+      }),
+    )
+    .describe('Each file of the dataset and the archive it came from.'),
+});
 
 export const DatasetManifestSchema = z
   .object({
@@ -20,6 +41,7 @@ export const DatasetManifestSchema = z
     description: z.string().optional().describe('Free text shown by `data inspect`.'),
     source: z.string().optional().describe('Where the data came from (URL, tool, licence).'),
     generator: z.record(z.string(), z.unknown()).optional().describe('How a synthetic dataset was generated (command and parameters).'),
+    download: DownloadSchema.optional().describe('Where a dataset from `replaylab data download` came from: archive, months, files and checksums.'),
   })
   .strict();
 
