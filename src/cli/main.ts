@@ -10,6 +10,7 @@ import { aggregateCommand } from './data-aggregate.js';
 import { generateCommand } from './data-generate.js';
 import { inspectCommand } from './data-inspect.js';
 import { configCommand } from './config.js';
+import { monitorCommand } from './monitor.js';
 import { takeExitCode, takeInterrupt } from './progress.js';
 import { replayCommand } from './replay.js';
 import { statsCommand } from './stats.js';
@@ -36,6 +37,7 @@ const COMMAND_SUMMARY: readonly (readonly [string, string])[] = [
   ['ab [--dataset DIR…] [--a P] [--b P]', 'A/B of RL v1 vs RL v2 (or any two policies): CIs, verdict, report.html'],
   ['ab --history', 'past A/B verdicts (runs/ab-history.jsonl)'],
   ['sweep --policy P --param k=a,b', 'run a grid (or --random K) of params × seeds; rank cells, DSR of the best'],
+  ['monitor <run-dir|qtable-dir>', 'the RL v2 monitoring dashboard: Q-table growth, ε, Q-values, progress, health'],
   ['stats --equity|--returns FILE', 'Sharpe, Sortino, drawdown, PSR of your own series'],
   ['config defaults', 'the complete default configuration, each field described'],
   ['config check <file>', 'check a config file and print it resolved'],
@@ -63,6 +65,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         .demandCommand(1, 'name a data command: inspect, generate or aggregate')
         .strict(),
     );
+  monitorCommand(cli);
   configCommand(statsCommand(sweepCommand(abCommand(replayCommand(cli)))))
     .demandCommand(1, 'name a command')
     .epilogue(commandEpilogue())
