@@ -15,6 +15,7 @@ import { takeExitCode, takeInterrupt } from './progress.js';
 import { replayCommand } from './replay.js';
 import { statsCommand } from './stats.js';
 import { sweepCommand } from './sweep.js';
+import { tuneCommand } from './tune.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -38,6 +39,7 @@ const COMMAND_SUMMARY: readonly (readonly [string, string])[] = [
   ['ab --history', 'past A/B verdicts (runs/ab-history.jsonl)'],
   ['sweep --policy P --param k=a,b', 'run a grid (or --random K) of params × seeds; rank cells, DSR of the best'],
   ['monitor <run-dir|qtable-dir>', 'the RL v2 monitoring dashboard: Q-table growth, ε, Q-values, progress, health'],
+  ['tune <run-dir|sweep-dir> [--apply]', 'α, γ, ε recommendations per agent (guide rules, or a sweep\'s best cell); write a config'],
   ['stats --equity|--returns FILE', 'Sharpe, Sortino, drawdown, PSR of your own series'],
   ['config defaults', 'the complete default configuration, each field described'],
   ['config check <file>', 'check a config file and print it resolved'],
@@ -66,6 +68,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         .strict(),
     );
   monitorCommand(cli);
+  tuneCommand(cli);
   configCommand(statsCommand(sweepCommand(abCommand(replayCommand(cli)))))
     .demandCommand(1, 'name a command')
     .epilogue(commandEpilogue())
