@@ -46,7 +46,7 @@ class Monitor {
     const lookup = readSnapshot(target.folder);
     this.previous = lookup.status === 'found' ? lookup.snapshot : null;
     this.foreign = lookup.status === 'foreign' ? lookup.problem : undefined;
-    if (this.foreign !== undefined) this.staticNotes.push(`${this.foreign}: left as it is, so no progress is saved`);
+    if (this.foreign !== undefined) this.staticNotes.push(`${this.foreign}: left as it is, so no progress is saved on disk`);
     if (existsSync(join(target.runFolder ?? target.folder, 'sweep.json'))) {
       this.staticNotes.push('this is a sweep folder: a sweep keeps no Q-tables (monitor the run folder of a replay)');
     }
@@ -59,11 +59,12 @@ class Monitor {
     const notes = [...this.staticNotes];
     let saved = false;
     let snapshot: Snapshot | null = null;
-    // Nothing is written into a folder without a table (a mistyped folder gets no snapshot file).
-    if (readings.length > 0 && this.foreign === undefined) {
+    // Nothing is written into a folder without a table (a mistyped folder gets no snapshot file),
+    // nor over someone else's file (--continuous then keeps the progress in memory only).
+    if (readings.length > 0) {
       snapshot = makeSnapshot(now, readings);
-      const problem = writeSnapshot(this.target.folder, snapshot);
-      if (problem !== undefined) notes.push(`${problem}: the progress since this look is not kept`);
+      const problem = this.foreign === undefined ? writeSnapshot(this.target.folder, snapshot) : 'not saved';
+      if (problem !== undefined && this.foreign === undefined) notes.push(`${problem}: the progress since this look is not kept on disk`);
       saved = problem === undefined;
     }
     const dashboard = buildDashboard({
