@@ -11,10 +11,12 @@ import { downloadCommand } from './data-download.js';
 import { generateCommand } from './data-generate.js';
 import { inspectCommand } from './data-inspect.js';
 import { configCommand } from './config.js';
+import { monitorCommand } from './monitor.js';
 import { takeExitCode, takeInterrupt } from './progress.js';
 import { replayCommand } from './replay.js';
 import { statsCommand } from './stats.js';
 import { sweepCommand } from './sweep.js';
+import { tuneCommand } from './tune.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -38,6 +40,8 @@ const COMMAND_SUMMARY: readonly (readonly [string, string])[] = [
   ['ab [--dataset DIR…] [--a P] [--b P]', 'A/B of RL v1 vs RL v2 (or any two policies): CIs, verdict, report.html'],
   ['ab --history', 'past A/B verdicts (runs/ab-history.jsonl)'],
   ['sweep --policy P --param k=a,b', 'run a grid (or --random K) of params × seeds; rank cells, DSR of the best'],
+  ['monitor <run-dir|qtable-dir>', 'the RL v2 monitoring dashboard: Q-table growth, ε, Q-values, progress, health'],
+  ['tune <run-dir|sweep-dir> [--apply]', 'α, γ, ε recommendations per agent (guide rules, or a sweep\'s best cell); write a config'],
   ['stats --equity|--returns FILE', 'Sharpe, Sortino, drawdown, PSR of your own series'],
   ['config defaults', 'the complete default configuration, each field described'],
   ['config check <file>', 'check a config file and print it resolved'],
@@ -65,6 +69,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         .demandCommand(1, 'name a data command: inspect, generate, aggregate or download')
         .strict(),
     );
+  monitorCommand(cli);
+  tuneCommand(cli);
   configCommand(statsCommand(sweepCommand(abCommand(replayCommand(cli)))))
     .demandCommand(1, 'name a command')
     .epilogue(commandEpilogue())
