@@ -295,6 +295,14 @@ export function psrSummary(runs: readonly AbRunRecord[]): AbReport['psr'] {
   return { a: of('a'), b: of('b') };
 }
 
+/**
+ * Fewest seeds (runs per arm in a task) a verdict needs. With n runs per arm, the most lopsided
+ * outcome has an exact one-sided Mann–Whitney p of 1/C(2n, n): 1/6 for n = 2, 1/20 for n = 3, 1/70
+ * for n = 4. Below 4 the bootstrap interval of P, resampling so few runs, would be narrower than
+ * the runs can show (one run per arm gives P = 1 [1, 1] from a single comparison).
+ */
+export const MIN_SEEDS_FOR_VERDICT = 4;
+
 /** The verdict and its one-sentence reading. */
 export function primaryVerdict(
   metric: MetricComparison,
@@ -310,8 +318,15 @@ export function primaryVerdict(
     return { ...base, verdict: 'no verdict', reading: `The A/B did not finish (interrupted): the figures cover the runs that did, and no verdict is given.` };
   }
   if (Number.isNaN(p.point)) return { ...base, verdict: 'no verdict', reading: `No task has finished runs of both arms, so there is nothing to compare.` };
-  const verdict = verdictOf(p);
   const stated = `P(${labels.b} better than ${labels.a} on ${metric.label}, ${direction} is better) = ${formatInterval(p)} (95% bootstrap CI; ${runsPerArm} runs per arm over ${tasks} task${tasks === 1 ? '' : 's'})`;
+  if (runsPerArm < MIN_SEEDS_FOR_VERDICT) {
+    return {
+      ...base,
+      verdict: 'inconclusive',
+      reading: `Inconclusive: ${stated}; with fewer than ${MIN_SEEDS_FOR_VERDICT} seeds per task, no interval of P can be trusted, whatever it says. Use --seeds ${MIN_SEEDS_FOR_VERDICT} or more.`,
+    };
+  }
+  const verdict = verdictOf(p);
   const reading =
     verdict === 'better'
       ? `${labels.b} is better: ${stated}; the whole interval lies above 0.5.`

@@ -128,7 +128,7 @@ export function abCommand(yargs: Argv) {
           .option('config', { type: 'string', describe: 'config file for both arms (costs, features, agents)' })
           .option('config-a', { type: 'string', describe: "arm A's config file, over --config (not engine costs)" })
           .option('config-b', { type: 'string', describe: "arm B's config file, over --config (not engine costs)" })
-          .option('seeds', { type: 'number', default: 8, describe: 'seeds 1…N, each run on both arms' })
+          .option('seeds', { type: 'number', default: 8, describe: 'seeds 1…N, each run on both arms (a verdict needs 4 or more)' })
           .option('folds', { type: 'number', describe: 'walk-forward folds: train on blocks 1…k, embargo, test on block k+1 (default 3)' })
           .option('train-frac', { type: 'number', describe: 'instead of folds: train on the first F of each dataset, test on the rest' })
           .conflicts('folds', 'train-frac')

@@ -64,14 +64,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         if (Array.isArray(value) && !LIST_ARGUMENTS.has(key) && lists?.has(key) !== true) argv[key] = value[value.length - 1];
       }
     }, true)
-    .command('data', 'Market data: inspect files and datasets, generate a synthetic market, build candles from trades', (y) =>
+    .command('data', 'Market data: inspect files and datasets, generate a synthetic market, build candles from trades, download Binance archives', (y) =>
       downloadCommand(generateCommand(aggregateCommand(inspectCommand(y))))
         .demandCommand(1, 'name a data command: inspect, generate, aggregate or download')
         .strict(),
     );
-  monitorCommand(cli);
-  tuneCommand(cli);
-  configCommand(statsCommand(sweepCommand(abCommand(replayCommand(cli)))))
+  configCommand(statsCommand(tuneCommand(monitorCommand(sweepCommand(abCommand(replayCommand(cli)))))))
     .demandCommand(1, 'name a command')
     .epilogue(commandEpilogue())
     .strict()

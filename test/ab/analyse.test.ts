@@ -77,4 +77,12 @@ describe('verdict reading', () => {
     expect(primaryVerdict(metric('sharpe', 1, 0, [0.2, 0.1, 0.4]), labels, true, 8, 3).verdict).toBe('worse');
     expect(primaryVerdict(metric('sharpe', 1, 2, [0.9, 0.8, 1]), labels, false, 1, 3).verdict).toBe('no verdict');
   });
+
+  it('gives no better/worse verdict from fewer than 4 seeds per task, however narrow the interval', () => {
+    const one = primaryVerdict(metric('sharpe', 1, 2, [1, 1, 1]), labels, true, 1, 1);
+    expect(one.verdict).toBe('inconclusive');
+    expect(one.reading).toMatch(/with fewer than 4 seeds per task, no interval of P can be trusted.*--seeds 4 or more/);
+    expect(primaryVerdict(metric('sharpe', 1, 2, [1, 1, 1]), labels, true, 3, 3).verdict).toBe('inconclusive');
+    expect(primaryVerdict(metric('sharpe', 1, 2, [1, 1, 1]), labels, true, 4, 3).verdict).toBe('better');
+  });
 });
