@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=4 --single-threaded
+#!/usr/bin/env -S node --max-semi-space-size=4
 /** The `replaylab` command line. Exit codes: 0 done, 2 bad input or usage, 1 a bug, 3 a batch finished with failed runs, 130 interrupted. */
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';

@@ -15,7 +15,8 @@
  * semi-spaces, set process-wide by --max-semi-space-size, which then overrides resourceLimits) and
  * ~100–110 MB more while replaying a year of 1-minute bars (heap growth, per-run arrays not yet
  * collected, the sources of its run in flight); and ~1 s of CPU compiling the same code again (V8
- * compiles per isolate). See config/runtime.ts for the V8 flags a batch runs with.
+ * compiles per isolate), on V8's background threads, which compete with the workers when they fill
+ * every core. See config/runtime.ts for the V8 flags a batch runs with.
  */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
