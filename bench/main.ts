@@ -7,9 +7,10 @@
  *   random (default params) and examples/sma-cross (fast=10, slow=30), against a bare loop that
  *   reads every candle column once per row (the floor): median ms, bars/s, trades, and each
  *   policy's ratio to the bare loop;
- * - sweep throughput and memory: one batch of RunSpecs (rl-v2 and random, configs × seeds) on the
- *   kline file through the runner's pool with 1 and 2 workers: runs/s (median batch) and their
- *   ratio, and each worker count's peak RSS (median) and what the second worker adds.
+ * - sweep throughput and memory: a batch of RunSpecs (rl-v2 and random, configs × seeds) on the
+ *   kline file through the runner's pool with 1 and 2 workers, cold (pool start-up and compiling
+ *   included) and then on the warm workers: runs/s (median) and the 2-worker ratios, and each
+ *   worker count's peak RSS (median) and what the second worker adds.
  *
  *   node dist/bench/main.js [--dir DIR] [--fresh] [--json] [--only data|replay|sweep]
  *                           [--klines-runs 3] [--trades-runs 2] [--hit-runs 5] [--replay-runs 5]
@@ -21,8 +22,9 @@
  * --cache-dir D`, internal) so its peak RSS is its own. The replay section runs in one child
  * (`--child replay --file F --replay-runs N`, internal) with replaylab's V8 flags, like the CLI:
  * it loads the file once, then runs the bare loop and each policy 2 times to warm up and N times
- * timed. The sweep section runs each batch in a child of its own (`--child sweep --file F
- * --workers N`, internal), alternating 1 and 2 workers, so that each one's peak RSS is its own. Progress goes to stderr,
+ * timed. The sweep section runs each worker count in a child of its own (`--child sweep --file F
+ * --workers N`, internal: a cold and a warm batch), alternating 1 and 2 workers, so that each one's
+ * peak RSS is its own. Progress goes to stderr,
  * figures to stdout (an aligned table, or one JSON object).
  */
 import { readdirSync, rmSync, statSync } from 'node:fs';
@@ -62,8 +64,9 @@ const USAGE = `usage: node dist/bench/main.js [--dir DIR] [--fresh] [--json] [--
   --trades-runs N    first-parse runs of the aggTrades file (default 2)
   --hit-runs N       cache-hit runs per file (default 5)
   --replay-runs N    timed replay runs of the bare loop and of each policy, after 2 warm-up runs (default 5)
-  --sweep-runs N     batches per worker count in the sweep section, each in a child process (default 3;
-                     up to N − 1 more rounds while other processes keep the machine busy)
+  --sweep-runs N     rounds of the sweep section: per worker count a child process running a cold and a
+                     warm batch (default 3; up to N − 1 more rounds while other processes keep the
+                     machine busy)
 `;
 
 type Section = 'data' | 'replay' | 'sweep';
@@ -228,7 +231,7 @@ async function main(argv: readonly string[]): Promise<void> {
     const klines = fixtures.find((f) => f.spec.key === 'klines');
     if (klines === undefined) throw new Error('the sweep section needs the kline fixture');
     const { SWEEP_WORKERS, spawnSweepChild } = await import('./sweep.js');
-    progress(`sweep on ${klines.path}: ${sweepRuns} round${sweepRuns === 1 ? '' : 's'} of one batch with each of ${SWEEP_WORKERS.join(', ')} workers, each batch in a child process of its own`);
+    progress(`sweep on ${klines.path}: ${sweepRuns} round${sweepRuns === 1 ? '' : 's'} of a cold and a warm batch with each of ${SWEEP_WORKERS.join(', ')} workers, each worker count in a child process of its own`);
     const children = [];
     // A round during which other processes kept the machine busy is run again, up to sweepRuns − 1 more rounds.
     let quietRounds = 0;
@@ -239,7 +242,7 @@ async function main(argv: readonly string[]): Promise<void> {
         if (child.rows !== klines.rows) throw new Error(`${klines.path}: the sweep child loaded ${child.rows} rows, expected ${klines.rows}`);
         if (ranOnBusyMachine(child)) {
           quiet = false;
-          progress(`sweep: other processes took ${(child.othersCpuMs / 1000).toFixed(1)} s of CPU during that batch: the machine was busy`);
+          progress(`sweep: other processes took ${((child.othersCpuMs + child.cold.othersCpuMs) / 1000).toFixed(1)} s of CPU during those batches: the machine was busy`);
         }
         children.push(child);
       }

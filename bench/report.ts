@@ -104,11 +104,16 @@ export interface ReplayFigures {
 /** One worker count of the sweep section: its batches, each in a child process of its own. */
 export interface SweepWorkerFigures {
   readonly workers: number;
-  /** Wall time of each batch (`runSpecs`, pool start-up and shutdown included). */
+  /** Wall time of each child's warm batch (its workers started and compiled in the cold batch). */
   readonly ms: readonly number[];
   readonly medianMs: number;
-  /** Runs per second at the median batch. */
+  /** Runs per second at the median warm batch. */
   readonly runsPerSec: number;
+  /** Wall time of each child's cold batch (pool start-up, each worker's loading and compiling included). */
+  readonly coldMs: readonly number[];
+  readonly medianColdMs: number;
+  /** Runs per second at the median cold batch. */
+  readonly coldRunsPerSec: number;
   /** CPU time of each batch (user + system, every thread of the child). */
   readonly cpuMs: readonly number[];
   readonly medianCpuMs: number;
@@ -137,8 +142,10 @@ export interface SweepFigures {
   /** Digest of the outcomes (timings left out): the same for every batch of every worker count. */
   readonly digest: string;
   readonly workers: readonly SweepWorkerFigures[];
-  /** Runs/s with 2 workers / runs/s with 1 (medians). */
+  /** Runs/s with 2 workers / runs/s with 1 (medians of the warm batches). */
   readonly speedup: number;
+  /** The same for the cold batches (start-up and compiling included). */
+  readonly coldSpeedup: number;
   /** Median peak RSS with 2 workers − with 1, bytes: what the second worker adds. */
   readonly addedRssBytes: number;
   /** addedRssBytes / median peak RSS with 1 worker. */
@@ -309,8 +316,8 @@ export function replayTargetsOf(replay: ReplayFigures | null): Target[] {
  */
 export const BUSY_MACHINE_FRACTION = 0.05;
 
-export function ranOnBusyMachine(child: Pick<SweepChildResult, 'cpuMs' | 'othersCpuMs'>): boolean {
-  return child.othersCpuMs > BUSY_MACHINE_FRACTION * child.cpuMs;
+export function ranOnBusyMachine(child: Pick<SweepChildResult, 'cpuMs' | 'othersCpuMs' | 'cold'>): boolean {
+  return [child, child.cold].some((batch) => batch.othersCpuMs > BUSY_MACHINE_FRACTION * batch.cpuMs);
 }
 
 /** The sweep section's figures, once every child's outcomes are checked to be the same. */
@@ -318,8 +325,8 @@ export function sweepFigures(fixture: Fixture, children: readonly SweepChildResu
   const first = children[0];
   if (first === undefined) throw new Error('the sweep section ran no batch');
   for (const child of children) {
-    if (child.digest !== first.digest) {
-      throw new Error(`sweep: a batch with ${child.workers} worker(s) gave other outcomes (${child.digest}) than one with ${first.workers} (${first.digest})`);
+    if (child.digest !== first.digest || child.cold.digest !== first.cold.digest) {
+      throw new Error(`sweep: a batch with ${child.workers} worker(s) gave other outcomes (${child.digest}, cold ${child.cold.digest}) than one with ${first.workers} (${first.digest}, cold ${first.cold.digest})`);
     }
   }
   const counts = [...new Set(children.map((c) => c.workers))].sort((a, b) => a - b);
@@ -327,11 +334,15 @@ export function sweepFigures(fixture: Fixture, children: readonly SweepChildResu
     const mine = children.filter((c) => c.workers === count);
     const quiet = mine.some((c) => !ranOnBusyMachine(c)) ? mine.filter((c) => !ranOnBusyMachine(c)) : mine;
     const medianMs = median(quiet.map((c) => c.ms));
+    const medianColdMs = median(quiet.map((c) => c.cold.ms));
     return {
       workers: count,
       ms: mine.map((c) => c.ms),
       medianMs,
       runsPerSec: first.runs / (medianMs / 1000),
+      coldMs: mine.map((c) => c.cold.ms),
+      medianColdMs,
+      coldRunsPerSec: first.runs / (medianColdMs / 1000),
       cpuMs: mine.map((c) => c.cpuMs),
       medianCpuMs: median(quiet.map((c) => c.cpuMs)),
       othersCpuMs: mine.map((c) => c.othersCpuMs),
@@ -356,12 +367,17 @@ export function sweepFigures(fixture: Fixture, children: readonly SweepChildResu
     digest: first.digest,
     workers,
     speedup: one === undefined || two === undefined ? Number.NaN : two.runsPerSec / one.runsPerSec,
+    coldSpeedup: one === undefined || two === undefined ? Number.NaN : two.coldRunsPerSec / one.coldRunsPerSec,
     addedRssBytes,
     addedRssFraction: one === undefined ? Number.NaN : addedRssBytes / one.medianPeakRssBytes,
   };
 }
 
-/** On a 2-core machine, 2 workers at least 1.8× the runs/s of 1; the second worker adds under 30% to the peak RSS. */
+/**
+ * On a 2-core machine, 2 workers at least 1.8× the runs/s of 1 (warm workers: the rate a sweep
+ * tends to; the cold batch's ratio is printed beside it); the second worker adds under 30% to the
+ * peak RSS.
+ */
 export const SWEEP_MIN_SPEEDUP = 1.8;
 export const SWEEP_MAX_ADDED_RSS_PCT = 30;
 
@@ -371,7 +387,7 @@ export function sweepTargetsOf(sweep: SweepFigures | null): Target[] {
   return [
     {
       file: sweep.label,
-      name: `sweep runs/s, 2 workers ≥ ${SWEEP_MIN_SPEEDUP}× 1 worker`,
+      name: `sweep runs/s (warm workers), 2 workers ≥ ${SWEEP_MIN_SPEEDUP}× 1 worker`,
       value: sweep.speedup,
       unit: '×',
       threshold: SWEEP_MIN_SPEEDUP,
@@ -511,29 +527,37 @@ function replaySection(replay: ReplayFigures): string[] {
 
 function sweepSection(sweep: SweepFigures): string[] {
   const lines = [
-    `sweep throughput and memory: ${sweep.label}, ${sweep.file}, ${int(sweep.bars)} bars; a batch of ${sweep.runs} runs through runSpecs: rl-v2 trained on the first 3/4 and evaluated on the last 1/4, random on the last 1/4, over 4 configs × seeds`,
-    `each batch in a child process of its own with replaylab's V8 flags (${sweep.nodeFlags.join(' ')}): it loads the file into shared memory (cache off), then runs the batch once (pool start-up included);`,
-    `${sweep.batches} round${sweep.batches === 1 ? '' : 's'} of one batch per worker count, alternating; CPU = user + system time of every thread of the child; others = CPU time the machine's other processes took meanwhile (/proc/stat);`,
-    `* = the machine was busy (others > ${BUSY_MACHINE_FRACTION * 100}% of the batch's CPU): medians leave those batches out while others are left; outcomes identical in every batch (${sweep.digest.slice(0, 19)}…)`,
+    `sweep throughput and memory: ${sweep.label}, ${sweep.file}, ${int(sweep.bars)} bars; a batch of ${sweep.runs} runs on the runner's pool: rl-v2 trained on the first 3/4 and evaluated on the last 1/4, random on the last 1/4, over 4 configs × seeds`,
+    `each measurement in a child process of its own with replaylab's V8 flags (${sweep.nodeFlags.join(' ')}): it loads the file into shared memory (cache off), creates a runner and runs two such batches on it:`,
+    `cold = the first (other seeds), timed from the runner's creation: pool start-up and each worker's loading and compiling of replaylab included; warm = the second, on the same workers: the rate a longer sweep tends to;`,
+    `${sweep.batches} round${sweep.batches === 1 ? '' : 's'} of one child per worker count, alternating; CPU = user + system time of every thread of the child (warm batch); others = CPU time the machine's other processes took meanwhile (/proc/stat);`,
+    `* = the machine was busy during either batch (others > ${BUSY_MACHINE_FRACTION * 100}% of the batch's CPU): medians leave those children out while others are left; outcomes identical in every child (${sweep.digest.slice(0, 19)}…)`,
     '',
   ];
   const seconds = (values: readonly number[]): string => (values.some((v) => Number.isNaN(v)) ? '–' : `${values.map((v) => (v / 1000).toFixed(1)).join(', ')} s`);
   const marked = (w: SweepWorkerFigures, values: readonly string[]): string => values.map((v, i) => (w.busy[i] === true ? `${v}*` : v)).join(', ');
   const rows: string[][] = [
-    ['workers', 'median', 'runs/s', 'CPU (median)', 'batches', 'others', 'RSS after load', 'peak RSS (median)', 'peak RSS of each batch'],
+    ['workers', 'warm: median', 'runs/s', 'cold: median', 'runs/s', 'CPU (warm, median)', 'warm batches', 'cold batches', 'others (warm)', 'RSS after load', 'peak RSS (median)', 'peak RSS of each child'],
     ...sweep.workers.map((w) => [
       String(w.workers),
       duration(w.medianMs),
       w.runsPerSec.toFixed(2),
+      duration(w.medianColdMs),
+      w.coldRunsPerSec.toFixed(2),
       duration(w.medianCpuMs),
       `${marked(w, w.ms.map((m) => (m / 1000).toFixed(2)))} s`,
+      `${marked(w, w.coldMs.map((m) => (m / 1000).toFixed(2)))} s`,
       seconds(w.othersCpuMs),
       mb(w.baselineRssBytes),
       mb(w.medianPeakRssBytes),
       `${marked(w, w.peakRssBytes.map((b) => (b / MB).toFixed(0)))} MB`,
     ]),
   ];
-  const summary = [`2 workers / 1 worker: ${times(sweep.speedup)} the runs/s; the second worker adds ${mb(sweep.addedRssBytes)} (${(sweep.addedRssFraction * 100).toFixed(1)}%) to the peak RSS`];
+  const startUp = sweep.workers.map((w) => `${w.workers}: ${duration(w.medianColdMs - w.medianMs)}`).join(', ');
+  const summary = [
+    `2 workers / 1 worker: ${times(sweep.speedup)} the runs/s with warm workers, ${times(sweep.coldSpeedup)} cold (cold − warm, the start-up and compiling a batch pays once, by workers: ${startUp});`,
+    `the second worker adds ${mb(sweep.addedRssBytes)} (${(sweep.addedRssFraction * 100).toFixed(1)}%) to the peak RSS`,
+  ];
   if (sweep.workers.some((w) => w.busy.every(Boolean))) {
     summary.push(`note: other processes kept the machine busy during every batch with ${sweep.workers.filter((w) => w.busy.every(Boolean)).map((w) => w.workers).join(' and ')} worker(s): the runs/s say little`);
   }

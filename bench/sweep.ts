@@ -1,16 +1,23 @@
 /**
  * Sweep throughput and memory: one batch of RunSpecs (rl-v2 and random over a few configs × seeds,
- * on the one-year 1-minute kline file) run through the runner's piscina pool (`runSpecs`) with 1
- * and with 2 worker threads.
+ * on the one-year 1-minute kline file) run on the runner's piscina pool with 1 and with 2 worker
+ * threads.
  *
- * Every batch runs in a child process of its own (`--child sweep --file F --workers N`, internal)
- * started with replaylab's V8 flags, so that its peak RSS (`process.resourceUsage().maxRSS`, which
- * counts the worker threads) is its own. The child loads the file once into shared memory (parse,
- * cache off), runs the batch once through `runSpecs` (pool start-up included, as in a sweep), and
- * prints one JSON line: the batch's wall and CPU time, the RSS before it and the peak RSS, and a
- * digest of the outcomes (timings left out). The parent runs rounds of one child per worker count
+ * Every measurement runs in a child process of its own (`--child sweep --file F --workers N`,
+ * internal) started with replaylab's V8 flags, so that its peak RSS (`process.resourceUsage().maxRSS`,
+ * which counts the worker threads) is its own. The child loads the file once into shared memory
+ * (parse, cache off), creates a runner (`createRunner`) and runs two batches of the same shape on it:
+ *
+ * - the cold batch (other seeds) from the runner's creation: the pool's start-up, and each worker
+ *   loading replaylab and compiling its hot code (V8 compiles per thread), are in its time, as in a
+ *   user's one-off sweep;
+ * - then the measured batch on the warm workers: the steady throughput a sweep of any length tends
+ *   to, which the 2-worker target is checked on. Each batch computes its own signal sources.
+ *
+ * It prints one JSON line: both batches' wall and CPU time, the RSS before them and the peak RSS, and
+ * digests of the outcomes (timings left out). The parent runs rounds of one child per worker count
  * (1, 2, 1, 2 …: a change in the machine's load hits both alike), takes medians, and checks that
- * every child produced the same digest: outcomes must not depend on the number of workers.
+ * every child produced the same digests: outcomes must not depend on the number of workers.
  *
  * This module pulls in the runner (and through it the engine, the policies and zod): main.ts
  * imports it only when the sweep section runs.
@@ -20,7 +27,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { RUNTIME_NODE_FLAGS } from '../src/config/runtime.js';
 import { loadMarkets } from '../src/runner/markets.js';
-import { runSpecs } from '../src/runner/pool.js';
+import { createRunner, type Runner } from '../src/runner/pool.js';
+import type { MarketData } from '../src/engine/replay.js';
 import type { RunOutcome } from '../src/runner/execute-spec.js';
 import type { RunSpecInput } from '../src/runner/run-spec.js';
 
@@ -44,12 +52,15 @@ const RANDOM_SEEDS = [1, 2, 3, 4];
 /** rl-v2 trains on the first three quarters of the year, then is evaluated frozen on the last quarter. */
 const TRAIN_FRACTION = 0.75;
 
+/** Added to the seeds of the cold batch: the same shape of batch, other runs. */
+export const COLD_SEED_OFFSET = 1000;
+
 /** The batch, in the order a sweep lists it: per config, the rl-v2 seeds, then the random seeds. */
-export function sweepSpecs(dataset: string, rows: number): RunSpecInput[] {
+export function sweepSpecs(dataset: string, rows: number, seedOffset = 0): RunSpecInput[] {
   const split = Math.floor(rows * TRAIN_FRACTION);
   const specs: RunSpecInput[] = [];
   for (const { key, config } of SWEEP_CONFIGS) {
-    for (const seed of RL_SEEDS) {
+    for (const seed of RL_SEEDS.map((s) => s + seedOffset)) {
       specs.push({
         id: `rl-v2/${key}/seed-${seed}`,
         dataset,
@@ -60,7 +71,7 @@ export function sweepSpecs(dataset: string, rows: number): RunSpecInput[] {
         period: { startIndex: split, endIndex: rows },
       });
     }
-    for (const seed of RANDOM_SEEDS) {
+    for (const seed of RANDOM_SEEDS.map((s) => s + seedOffset)) {
       specs.push({
         id: `random/${key}/seed-${seed}`,
         dataset,
@@ -74,29 +85,36 @@ export function sweepSpecs(dataset: string, rows: number): RunSpecInput[] {
   return specs;
 }
 
-export interface SweepChildResult {
-  readonly mode: 'sweep';
-  readonly file: string;
-  readonly rows: number;
-  readonly workers: number;
-  readonly runs: number;
-  /** Wall time of the load (parse, cache off). */
-  readonly loadMs: number;
-  /** Wall time of `runSpecs` (pool start-up and shutdown included). */
+/** One batch of a sweep child. */
+export interface SweepBatchResult {
+  /** Wall time: the cold batch's from the runner's creation (pool start-up included), the warm one's of the batch alone. */
   readonly ms: number;
-  /** CPU time of the process during `runSpecs` (user + system, every thread). */
+  /** CPU time of the process meanwhile (user + system, every thread). */
   readonly cpuMs: number;
   /**
-   * CPU time the machine's other processes used during `runSpecs` (every core's busy time from
-   * /proc/stat minus this process's; NaN where there is no /proc/stat): a busy machine slows the
-   * batch with 2 workers more than the batch with 1.
+   * CPU time the machine's other processes used meanwhile (every core's busy time from /proc/stat
+   * minus this process's; NaN where there is no /proc/stat): a busy machine slows the batch with 2
+   * workers more than the batch with 1.
    */
   readonly othersCpuMs: number;
   /** Digest of the outcomes without their timings. */
   readonly digest: string;
+}
+
+export interface SweepChildResult extends SweepBatchResult {
+  readonly mode: 'sweep';
+  readonly file: string;
+  readonly rows: number;
+  readonly workers: number;
+  /** Runs per batch. */
+  readonly runs: number;
+  /** Wall time of the load (parse, cache off). */
+  readonly loadMs: number;
+  /** The cold batch: the pool's start-up and each worker's first loading and compiling included. */
+  readonly cold: SweepBatchResult;
   /** RSS after the load, before the pool (the dataset in shared memory, no worker yet), KB. */
   readonly baselineRssKB: number;
-  /** Peak RSS of the child, worker threads included, KB. */
+  /** Peak RSS of the child over both batches, worker threads included, KB. */
   readonly peakRssKB: number;
 }
 
@@ -120,31 +138,44 @@ export function outcomesDigest(outcomes: readonly RunOutcome[]): string {
   return `sha256:${hash.digest('hex')}`;
 }
 
-/** The child's side: load once, then the batch once with `workers` worker threads. */
-export async function runSweepChild(file: string, workers: number): Promise<SweepChildResult> {
-  const loadStarted = performance.now();
-  const [loaded] = await loadMarkets([file], { cache: false });
-  const loadMs = performance.now() - loadStarted;
-  const { key, market } = loaded!;
-  const rows = market.candles.rows;
-  const specs = sweepSpecs(key, rows);
-  const baselineRssKB = Math.round(process.memoryUsage().rss / 1024);
-
+/** One batch on the runner `runner()` returns, timed from just before that call (for the cold batch, the call creates the runner). */
+async function timedBatch(runner: () => Runner, specs: RunSpecInput[], markets: Map<string, MarketData>): Promise<SweepBatchResult> {
   const cpu = process.cpuUsage();
   const busy = machineBusyMs();
   const started = performance.now();
-  const outcomes = await runSpecs(specs, new Map([[key, market]]), { workers });
+  const outcomes = await runner().run(specs, markets);
   const ms = performance.now() - started;
   const { user, system } = process.cpuUsage(cpu);
   const cpuMs = (user + system) / 1000;
   const othersCpuMs = Math.max(0, machineBusyMs() - busy - cpuMs);
   const failed = outcomes.filter((o) => o.status === 'failed');
   if (failed.length > 0) throw new Error(`${failed.length} run(s) failed, first: ${failed[0]!.id}: ${(failed[0] as { error: string }).error}`);
-  const peakRssKB = process.resourceUsage().maxRSS;
-  progress(
-    `${workers} worker${workers === 1 ? '' : 's'}: ${specs.length} runs in ${(ms / 1000).toFixed(2)} s (${(specs.length / (ms / 1000)).toFixed(2)} runs/s, CPU ${(cpuMs / 1000).toFixed(2)} s, other processes ${(othersCpuMs / 1000).toFixed(2)} s), peak RSS ${((peakRssKB * 1024) / 1e6).toFixed(1)} MB`,
-  );
-  return { mode: 'sweep', file, rows, workers, runs: specs.length, loadMs, ms, cpuMs, othersCpuMs, digest: outcomesDigest(outcomes), baselineRssKB, peakRssKB };
+  return { ms, cpuMs, othersCpuMs, digest: outcomesDigest(outcomes) };
+}
+
+/** The child's side: load once, then the cold and the warm batch on one runner with `workers` worker threads. */
+export async function runSweepChild(file: string, workers: number): Promise<SweepChildResult> {
+  const loadStarted = performance.now();
+  const [loaded] = await loadMarkets([file], { cache: false });
+  const loadMs = performance.now() - loadStarted;
+  const { key, market } = loaded!;
+  const rows = market.candles.rows;
+  const markets = new Map([[key, market]]);
+  const specs = sweepSpecs(key, rows);
+  const baselineRssKB = Math.round(process.memoryUsage().rss / 1024);
+
+  let runner: Runner | undefined;
+  try {
+    // The runner is created inside the cold batch's time: its workers start and compile in it.
+    const cold = await timedBatch(() => (runner = createRunner({ workers })), sweepSpecs(key, rows, COLD_SEED_OFFSET), markets);
+    const warm = await timedBatch(() => runner!, specs, markets);
+    const peakRssKB = process.resourceUsage().maxRSS;
+    const rate = (batch: SweepBatchResult): string => `${(batch.ms / 1000).toFixed(2)} s (${(specs.length / (batch.ms / 1000)).toFixed(2)} runs/s, CPU ${(batch.cpuMs / 1000).toFixed(2)} s, other processes ${(batch.othersCpuMs / 1000).toFixed(2)} s)`;
+    progress(`${workers} worker${workers === 1 ? '' : 's'}: ${specs.length} runs cold in ${rate(cold)}, warm in ${rate(warm)}; peak RSS ${((peakRssKB * 1024) / 1e6).toFixed(1)} MB`);
+    return { mode: 'sweep', file, rows, workers, runs: specs.length, loadMs, ...warm, cold, baselineRssKB, peakRssKB };
+  } finally {
+    await runner?.close();
+  }
 }
 
 /** The parent's side: one sweep child with replaylab's V8 flags; its progress is passed through to stderr. */

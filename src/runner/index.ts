@@ -1,3 +1,3 @@
 export { executeSpec, type RunOutcome, type RunOutcomeFailed, type RunOutcomeOk } from './execute-spec.js';
-export { defaultWorkers, runSpecs, type RunnerOptions } from './pool.js';
+export { createRunner, defaultWorkers, runSpecs, type BatchOptions, type Runner, type RunnerOptions } from './pool.js';
 export { RunSpecSchema, type RunSpec, type RunSpecInput } from './run-spec.js';

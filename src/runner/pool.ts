@@ -10,6 +10,7 @@
  * each run happens, not what it computes: outcomes come back in spec order and do not depend on the
  * number of workers. A run that throws, or whose worker dies, is recorded as failed with its error;
  * the others finish. Aborting (Ctrl-C) cancels the runs not yet finished and keeps the finished ones.
+ * `runSpecs` runs one batch on a pool of its own; `createRunner` keeps a pool for several batches.
  *
  * Each worker costs ~45 MB of RSS idle (its V8 heap and modules; its young generation is 2 × 4 MB
  * semi-spaces, set process-wide by --max-semi-space-size, which then overrides resourceLimits) and
@@ -95,13 +96,32 @@ function planOf(spec: RunSpecInput, market: MarketData, configs: Map<string, Run
 /** How far down the waiting runs the runner looks for one that needs nothing being computed. */
 const LOOKAHEAD = 64;
 
-export async function runSpecs(specs: readonly RunSpecInput[], markets: ReadonlyMap<string, MarketData>, options: RunnerOptions = {}): Promise<RunOutcome[]> {
-  for (const spec of specs) if (!markets.has(spec.dataset)) throw new Error(`run ${spec.id}: dataset ${spec.dataset} is not loaded`);
-  const hub = new SourceHub(options.sharedSourcesBytes ?? SHARED_SOURCES_BYTES);
-  const configs = new Map<string, RunConfig | undefined>();
-  const plans = specs.map((spec) => planOf(spec, markets.get(spec.dataset)!, configs));
-  for (const plan of plans) hub.expect(plan.mayRead);
-  const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(), specs.length));
+/** Options of one batch on a runner. */
+export interface BatchOptions {
+  /** Called as each run ends (done counts finished and failed runs). */
+  readonly onProgress?: (done: number, total: number, outcome: RunOutcome) => void;
+  /** Stops handing out runs and cancels the running ones; finished ones are kept. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * A pool of worker threads that runs batches of specs, one batch at a time, until it is closed.
+ * Each worker loads and compiles replaylab once, so a caller with several batches (rounds of a
+ * search, the two halves of a comparison) pays that once rather than per batch; `runSpecs` is one
+ * batch on a runner of its own. The signal sources are shared within a batch, not across batches.
+ */
+export interface Runner {
+  /** Worker threads of the pool. */
+  readonly workers: number;
+  /** One batch: the outcomes in spec order. A runner runs one batch at a time. */
+  run(specs: readonly RunSpecInput[], markets: ReadonlyMap<string, MarketData>, options?: BatchOptions): Promise<RunOutcome[]>;
+  /** Stops the workers (after the batch in progress, if any, has been cancelled by its signal). */
+  close(): Promise<void>;
+}
+
+export function createRunner(options: Pick<RunnerOptions, 'workers' | 'sharedSourcesBytes'> = {}): Runner {
+  const workers = Math.max(1, options.workers ?? defaultWorkers());
+  const budget = options.sharedSourcesBytes ?? SHARED_SOURCES_BYTES;
   const { filename, execArgv } = workerFile();
   const pool = new Piscina<RunTask, RunOutcomeOk>({
     filename,
@@ -112,6 +132,54 @@ export async function runSpecs(specs: readonly RunSpecInput[], markets: Readonly
     execArgv,
     resourceLimits: { maxYoungGenerationSizeMb: 2 * SEMI_SPACE_MB },
   });
+  let busy = false;
+  let closed = false;
+  return {
+    workers,
+    async run(specs, markets, batch = {}) {
+      if (closed) throw new Error('this runner is closed');
+      if (busy) throw new Error('a runner runs one batch at a time');
+      busy = true;
+      try {
+        return await runBatch(pool, workers, budget, specs, markets, batch);
+      } finally {
+        busy = false;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.destroy();
+    },
+  };
+}
+
+export async function runSpecs(specs: readonly RunSpecInput[], markets: ReadonlyMap<string, MarketData>, options: RunnerOptions = {}): Promise<RunOutcome[]> {
+  for (const spec of specs) if (!markets.has(spec.dataset)) throw new Error(`run ${spec.id}: dataset ${spec.dataset} is not loaded`);
+  const runner = createRunner({
+    workers: Math.max(1, Math.min(options.workers ?? defaultWorkers(), specs.length)),
+    ...(options.sharedSourcesBytes === undefined ? {} : { sharedSourcesBytes: options.sharedSourcesBytes }),
+  });
+  try {
+    return await runner.run(specs, markets, options);
+  } finally {
+    await runner.close();
+  }
+}
+
+async function runBatch(
+  pool: Piscina<RunTask, RunOutcomeOk>,
+  workers: number,
+  budget: number,
+  specs: readonly RunSpecInput[],
+  markets: ReadonlyMap<string, MarketData>,
+  options: BatchOptions,
+): Promise<RunOutcome[]> {
+  for (const spec of specs) if (!markets.has(spec.dataset)) throw new Error(`run ${spec.id}: dataset ${spec.dataset} is not loaded`);
+  const hub = new SourceHub(budget);
+  const configs = new Map<string, RunConfig | undefined>();
+  const plans = specs.map((spec) => planOf(spec, markets.get(spec.dataset)!, configs));
+  for (const plan of plans) hub.expect(plan.mayRead);
 
   const outcomes = new Array<RunOutcome>(specs.length);
   // Longest first (the last runs to end are short ones: the workers finish together); among runs as
@@ -175,7 +243,6 @@ export async function runSpecs(specs: readonly RunSpecInput[], markets: Readonly
     return outcomes;
   } finally {
     options.signal?.removeEventListener('abort', handOut);
-    await pool.destroy();
   }
 }
 

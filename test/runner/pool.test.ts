@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MarketData } from '../../src/engine/replay.js';
 import { executeSpec, type RunOutcome } from '../../src/runner/execute-spec.js';
-import { runSpecs } from '../../src/runner/pool.js';
+import { createRunner, runSpecs } from '../../src/runner/pool.js';
 import type { RunSpecInput } from '../../src/runner/run-spec.js';
 import { randomWalkMarket as walk } from '../engine/helpers.js';
 
@@ -112,3 +112,33 @@ describe('runSpecs', () => {
     expect(progress.at(-1)).toMatch(/^5\/5 /);
   }, 60_000);
 });
+
+describe('createRunner', () => {
+  it('runs batch after batch on one pool, each with the outcomes runSpecs gives, until it is closed', async () => {
+    const expected = await runSpecs(specs, markets, { workers: 2 });
+    const runner = createRunner({ workers: 2 });
+    try {
+      expect(runner.workers).toBe(2);
+      const progress: string[] = [];
+      const first = await runner.run(specs, markets, { onProgress: (done, total) => progress.push(`${done}/${total}`) });
+      // A worker that died in a batch is replaced: the next batch still has its two workers.
+      const fragile = join(mkdtempSync(join(tmpdir(), 'replaylab-runner-')), 'exits.mjs');
+      writeFileSync(fragile, 'export default () => ({ onBar(ctx) { if (ctx.bar === 50) process.exit(3); } });\n');
+      const died = await runner.run([{ id: 'exits', dataset: 'a', policy: { name: fragile, params: {} }, seed: 1, period: whole('a') }], markets);
+      expect(died[0]!.status).toBe('failed');
+      const second = await runner.run([...specs].reverse(), markets);
+      expect(first.map(timeless)).toEqual(expected.map(timeless));
+      expect(second.map(timeless)).toEqual([...expected].reverse().map(timeless));
+      expect(progress.at(-1)).toBe(`${specs.length}/${specs.length}`);
+      const concurrent = runner.run(specs.slice(0, 1), markets);
+      await expect(runner.run(specs.slice(0, 1), markets)).rejects.toThrow('one batch at a time');
+      await concurrent;
+      await expect(runner.run(specs, new Map())).rejects.toThrow(/dataset a is not loaded/);
+    } finally {
+      await runner.close();
+    }
+    await expect(runner.run(specs, markets)).rejects.toThrow('closed');
+    await runner.close(); // a second close does nothing
+  }, 90_000);
+});
+
