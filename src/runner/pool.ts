@@ -106,8 +106,8 @@ export interface BatchOptions {
 
 /**
  * A pool of worker threads that runs batches of specs, one batch at a time, until it is closed.
- * Each worker loads and compiles replaylab once, so a caller with several batches (rounds of a
- * search, the two halves of a comparison) pays that once rather than per batch; `runSpecs` is one
+ * Each worker loads and compiles replaylab once, so a caller with several batches (the rounds of a
+ * search, say) pays that once rather than per batch; `runSpecs` is one
  * batch on a runner of its own. The signal sources are shared within a batch, not across batches.
  */
 export interface Runner {
@@ -115,7 +115,7 @@ export interface Runner {
   readonly workers: number;
   /** One batch: the outcomes in spec order. A runner runs one batch at a time. */
   run(specs: readonly RunSpecInput[], markets: ReadonlyMap<string, MarketData>, options?: BatchOptions): Promise<RunOutcome[]>;
-  /** Stops the workers (after the batch in progress, if any, has been cancelled by its signal). */
+  /** Stops the workers; runs of a batch still in progress fail with the pool's error (cancel them with its signal first). */
   close(): Promise<void>;
 }
 
@@ -155,7 +155,6 @@ export function createRunner(options: Pick<RunnerOptions, 'workers' | 'sharedSou
 }
 
 export async function runSpecs(specs: readonly RunSpecInput[], markets: ReadonlyMap<string, MarketData>, options: RunnerOptions = {}): Promise<RunOutcome[]> {
-  for (const spec of specs) if (!markets.has(spec.dataset)) throw new Error(`run ${spec.id}: dataset ${spec.dataset} is not loaded`);
   const runner = createRunner({
     workers: Math.max(1, Math.min(options.workers ?? defaultWorkers(), specs.length)),
     ...(options.sharedSourcesBytes === undefined ? {} : { sharedSourcesBytes: options.sharedSourcesBytes }),
