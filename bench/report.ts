@@ -83,13 +83,22 @@ export interface ReplayPolicyFigures extends ReplayRunSet {
   readonly ratioToBareLoop: number;
 }
 
-export interface ReplayFigures {
+/** The kline file a replay or sweep child ran on, and the V8 flags it ran with. */
+export interface KlineRunFigures {
   readonly file: string;
   readonly label: string;
   readonly path: string;
   readonly prepared: Fixture['prepared'];
   readonly bars: number;
   readonly nodeFlags: readonly string[];
+}
+
+/** What a child that ran on a fixture reports of it: the file, its bars, replaylab's V8 flags. */
+function klineRunFigures(fixture: Fixture, bars: number): KlineRunFigures {
+  return { file: basename(fixture.path), label: fixture.spec.label, path: fixture.path, prepared: fixture.prepared, bars, nodeFlags: RUNTIME_NODE_FLAGS };
+}
+
+export interface ReplayFigures extends KlineRunFigures {
   /** Wall time of the one load (parse, cache off) in the replay child. */
   readonly loadMs: number;
   readonly warmupRuns: number;
@@ -128,13 +137,7 @@ export interface SweepWorkerFigures {
   readonly baselineRssBytes: number;
 }
 
-export interface SweepFigures {
-  readonly file: string;
-  readonly label: string;
-  readonly path: string;
-  readonly prepared: Fixture['prepared'];
-  readonly bars: number;
-  readonly nodeFlags: readonly string[];
+export interface SweepFigures extends KlineRunFigures {
   /** Runs per batch. */
   readonly runs: number;
   /** Batches per worker count (busy ones included). */
@@ -238,12 +241,7 @@ function replayRunSet(bars: number, warmupMs: readonly number[], ms: readonly nu
 export function replayFigures(fixture: Fixture, child: ReplayChildResult): ReplayFigures {
   const bare = replayRunSet(child.rows, child.bareLoop.warmupMs, child.bareLoop.ms);
   return {
-    file: basename(fixture.path),
-    label: fixture.spec.label,
-    path: fixture.path,
-    prepared: fixture.prepared,
-    bars: child.rows,
-    nodeFlags: RUNTIME_NODE_FLAGS,
+    ...klineRunFigures(fixture, child.rows),
     loadMs: child.loadMs,
     warmupRuns: child.warmupRuns,
     runs: child.runs,
@@ -356,12 +354,7 @@ export function sweepFigures(fixture: Fixture, children: readonly SweepChildResu
   const two = workers.find((w) => w.workers === 2);
   const addedRssBytes = one === undefined || two === undefined ? Number.NaN : two.medianPeakRssBytes - one.medianPeakRssBytes;
   return {
-    file: basename(fixture.path),
-    label: fixture.spec.label,
-    path: fixture.path,
-    prepared: fixture.prepared,
-    bars: first.rows,
-    nodeFlags: RUNTIME_NODE_FLAGS,
+    ...klineRunFigures(fixture, first.rows),
     runs: first.runs,
     batches: Math.min(...workers.map((w) => w.ms.length)),
     digest: first.digest,
