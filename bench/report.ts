@@ -139,7 +139,7 @@ export interface SweepWorkerFigures {
   readonly cpuSpread: number;
   /** CPU time the machine's other processes used during each batch (NaN without /proc/stat): a busy machine slows 2 workers more than 1. */
   readonly othersCpuMs: readonly number[];
-  /** Which batches ran on a busy machine (`ranOnBusyMachine`): the medians leave them out while any other batch is left. */
+  /** Which batches ran on a busy machine (`ranOnBusyMachine`): the fastest and the medians leave them out while any other batch is left. */
   readonly busy: readonly boolean[];
   /** Peak RSS of each child (worker threads included), bytes. */
   readonly peakRssBytes: readonly number[];
